@@ -1,0 +1,165 @@
+"""Field types for the models: how a YAML scalar becomes a rating, amount, date or text.
+
+The loader hands the models `Scalar`s (the text as written). Each type here resolves a
+scalar only as far as its field needs, and words its own errors for a manager:
+"expected a whole-number rating, got 3.5" rather than pydantic's "Input should be…".
+Plain Python values are accepted too, so tests and library users can build models
+directly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from reportgen.yamlfile import Scalar
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_SHOW_LIMIT = 40
+
+
+def describe(value: Any) -> str:
+    """A short, safe description of a bad value for an error message."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    raw = value.raw if isinstance(value, Scalar) else str(value)
+    if len(raw) > _SHOW_LIMIT:
+        raw = raw[:_SHOW_LIMIT] + "…"
+    if isinstance(value, Scalar) and not value.plain:
+        return f'the quoted text "{raw}"'
+    return f"'{raw}'" if isinstance(value, (Scalar, str)) else raw
+
+
+def _fail(kind: str, message: str, value: Any) -> PydanticCustomError:
+    return PydanticCustomError(kind, message + ", got {got}", {"got": describe(value)})
+
+
+def _resolved(value: Any) -> Any:
+    return value.resolve() if isinstance(value, Scalar) else value
+
+
+def to_text(value: Any) -> Any:
+    if isinstance(value, Scalar):
+        return value.raw
+    if isinstance(value, str):
+        return value
+    # Never echo the value: it may be a private note written as a mapping by mistake.
+    raise PydanticCustomError("text", "expected text, got {got}",
+                              {"got": "a mapping" if isinstance(value, dict) else
+                               "a list" if isinstance(value, list) else "a non-text value"})
+
+
+def to_whole_number(value: Any) -> Any:
+    resolved = _resolved(value)
+    if isinstance(resolved, bool) or not isinstance(resolved, int):
+        raise _fail("whole_number", "expected a whole number", value)
+    return resolved
+
+
+def to_rating(value: Any) -> Any:
+    resolved = _resolved(value)
+    if isinstance(resolved, bool) or not isinstance(resolved, int):
+        raise _fail("rating", "expected a whole-number rating", value)
+    return resolved
+
+
+def to_money(value: Any) -> Any:
+    resolved = _resolved(value)
+    if isinstance(resolved, bool) or not isinstance(resolved, (int, float)):
+        raise _fail("money", "expected an amount (a plain number such as 250000)", value)
+    if isinstance(resolved, float) and not math.isfinite(resolved):
+        raise _fail("money", "expected a finite amount", value)
+    if resolved < 0:
+        raise PydanticCustomError("money", "amount {got} is negative; it must be 0 or more",
+                                  {"got": describe(value).strip("'")})
+    return resolved
+
+
+def to_positive_number(value: Any) -> Any:
+    resolved = _resolved(value)
+    if isinstance(resolved, bool) or not isinstance(resolved, (int, float)) or not (
+        math.isfinite(resolved)
+    ):
+        raise _fail("number", "expected a number", value)
+    if resolved <= 0:
+        raise _fail("number", "expected a number above 0", value)
+    return float(resolved)
+
+
+def to_date(value: Any) -> Any:
+    if isinstance(value, date):
+        return value
+    raw = value.raw if isinstance(value, Scalar) else value
+    if isinstance(raw, str) and _DATE.fullmatch(raw.strip()):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            raise _fail("date", "not a calendar date", value) from None
+    raise _fail("date", "expected a date written YYYY-MM-DD", value)
+
+
+def to_flag(value: Any) -> Any:
+    resolved = _resolved(value)
+    if not isinstance(resolved, bool):
+        raise _fail("flag", "expected true or false", value)
+    return resolved
+
+
+def to_lower_word(value: Any) -> Any:
+    """For closed vocabularies (status, paper): case-insensitive, as written otherwise."""
+    text = to_text(value)
+    return text.strip().lower()
+
+
+def to_result_value(value: Any) -> Any:
+    """A `results.*` figure: a number when it reads as one, else short text as written."""
+    resolved = _resolved(value)
+    if isinstance(resolved, (int, float)) and not isinstance(resolved, bool) and math.isfinite(
+        resolved
+    ):
+        return resolved
+    if isinstance(value, (dict, list)):
+        raise _fail("result", "expected a number or short text", value)
+    text = value.raw if isinstance(value, Scalar) else str(value)
+    if len(text) > 80:
+        raise PydanticCustomError("result", "text of {length} characters; keep a result to 80"
+                                  " characters or fewer", {"length": len(text)})
+    return text
+
+
+def to_currency(value: Any) -> Any:
+    text = to_text(value).strip()
+    if not re.fullmatch(r"[A-Za-z]{3}", text):
+        raise _fail("currency", "expected a three-letter ISO 4217 code such as USD or EUR",
+                    value)
+    return text.upper()
+
+
+def to_slug(value: Any) -> Any:
+    text = to_text(value)
+    if not SLUG.fullmatch(text):
+        raise _fail("slug", "expected an id of lowercase letters, digits and dashes"
+                    " (such as 'deal-strategy')", value)
+    return text
+
+
+Text = Annotated[str, BeforeValidator(to_text)]
+WholeNumber = Annotated[int, BeforeValidator(to_whole_number)]
+Rating = Annotated[int, BeforeValidator(to_rating)]
+Money = Annotated[int | float, BeforeValidator(to_money), Field(ge=0)]
+PositiveNumber = Annotated[float, BeforeValidator(to_positive_number), Field(gt=0)]
+Day = Annotated[date, BeforeValidator(to_date)]
+Flag = Annotated[bool, BeforeValidator(to_flag)]
+ResultValue = Annotated[int | float | str, BeforeValidator(to_result_value)]
+Currency = Annotated[str, BeforeValidator(to_currency), Field(pattern=r"^[A-Z]{3}$")]
+Slug = Annotated[str, BeforeValidator(to_slug), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]

@@ -1,0 +1,268 @@
+"""Finding and loading a workspace: every team folder, every rep file, every problem.
+
+`load_workspace` reads all files, validates each against its model, then checks what
+needs a team and its reps together (skill ids against the framework, ratings against
+the scale). It reports every problem in one go, sorted; it raises `DataError` only after
+looking at everything.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from reportgen.fields import SLUG
+from reportgen.model import Rep, Team
+from reportgen.problems import DataError, Problem, Severity
+from reportgen.validation_errors import did_you_mean, problems_from
+from reportgen.yamlfile import Document, Scalar, YamlFileError, read_document
+
+TEAMS_FOLDER = "teams"
+
+
+@dataclass(frozen=True)
+class RepFile:
+    id: str
+    team_id: str
+    document: Document
+    rep: Rep
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+
+@dataclass(frozen=True)
+class TeamFile:
+    id: str
+    document: Document
+    team: Team
+    reps: tuple[RepFile, ...]
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    teams: tuple[TeamFile, ...]
+    # Warnings found while loading (errors raise instead).
+    problems: tuple[Problem, ...] = field(default=())
+
+    def team(self, team_id: str) -> TeamFile | None:
+        return next((team for team in self.teams if team.id == team_id), None)
+
+
+def _whole_file(file: str, message: str, severity: Severity = Severity.ERROR) -> Problem:
+    return Problem(file, 1, 1, severity, "-", message)
+
+
+def _slug_problem(file: str, name: str, what: str) -> Problem:
+    suggestion = "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+    hint = f" (such as '{suggestion}')" if suggestion and SLUG.fullmatch(suggestion) else ""
+    return _whole_file(file, f"{what} '{name}' is not an id: use lowercase letters, digits"
+                       f" and dashes{hint}")
+
+
+def team_folders(root: Path) -> list[Path]:
+    """The team folders of a workspace, sorted. Raises DataError when there are none."""
+    teams_dir = root / TEAMS_FOLDER
+    if not teams_dir.is_dir():
+        raise DataError([_whole_file(f"{TEAMS_FOLDER}/", "no teams/ folder in this workspace;"
+                                     " create teams/<team-id>/team.yaml")])
+    team_dirs = sorted(entry for entry in teams_dir.iterdir()
+                       if entry.is_dir() and not entry.name.startswith("."))
+    if not team_dirs:
+        raise DataError([_whole_file(f"{TEAMS_FOLDER}/", "teams/ holds no team folders;"
+                                     " create teams/<team-id>/team.yaml")])
+    return team_dirs
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Load and check every team and rep under `root/teams`. Raises DataError."""
+    problems: list[Problem] = []
+    teams = []
+    for team_dir in team_folders(root):
+        team_file, team_problems = load_team(root, team_dir)
+        problems.extend(team_problems)
+        if team_file is not None:
+            teams.append(team_file)
+    if any(problem.is_error for problem in problems):
+        raise DataError(problems)
+    return Workspace(root, tuple(teams), tuple(sorted(problems)))
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _read(path: Path, file: str, problems: list[Problem]) -> Document | None:
+    try:
+        return read_document(path, file)
+    except YamlFileError as error:
+        problems.append(error.problem)
+        return None
+
+
+def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem]]:
+    """One team folder: its team file and rep files, and every problem found in them."""
+    problems: list[Problem] = []
+    team_id = team_dir.name
+    folder = _relative(root, team_dir) + "/"
+    if not SLUG.fullmatch(team_id):
+        return None, [_slug_problem(folder, team_id, "team folder")]
+    team_path = team_dir / "team.yaml"
+    team: Team | None = None
+    document: Document | None = None
+    if not team_path.is_file():
+        if (team_dir / "team.yml").is_file():
+            problems.append(_whole_file(folder + "team.yml", "rename to team.yaml"))
+        else:
+            problems.append(_whole_file(folder + "team.yaml", "missing: every team folder needs"
+                                        " a team.yaml (name, manager, period)"))
+    else:
+        document = _read(team_path, folder + "team.yaml", problems)
+        if document is not None:
+            try:
+                team = Team.model_validate(document.data)
+            except ValidationError as error:
+                problems.extend(problems_from(error, Team, document))
+            else:
+                problems.extend(check_team(team, document))
+    reps, rep_files = _load_reps(root, team_dir, team_id, team, problems)
+    if team is None or document is None:
+        return None, problems
+    if not rep_files:
+        problems.append(_whole_file(folder + "team.yaml", "the team has no reps yet; add"
+                                    f" {folder}reps/<rep-id>.yaml", Severity.WARNING))
+    return TeamFile(team_id, document, team, tuple(reps)), problems
+
+
+def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
+               problems: list[Problem]) -> tuple[list[RepFile], int]:
+    reps_dir = team_dir / "reps"
+    if not reps_dir.is_dir():
+        return [], 0
+    reps: list[RepFile] = []
+    rep_files = 0
+    for path in sorted(reps_dir.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        file = _relative(root, path)
+        if path.suffix == ".yml":
+            problems.append(_whole_file(file, f"rename to {path.stem}.yaml (rep files end in"
+                                        " .yaml)"))
+            continue
+        if path.suffix != ".yaml":
+            continue
+        rep_files += 1
+        if not SLUG.fullmatch(path.stem):
+            problems.append(_slug_problem(file, path.stem, "rep file name"))
+            continue
+        document = _read(path, file, problems)
+        if document is None:
+            continue
+        if team is not None:
+            problems.extend(check_rep(document.data, team, document, path.stem))
+        try:
+            rep = Rep.model_validate(document.data)
+        except ValidationError as error:
+            problems.extend(problems_from(error, Rep, document, rep=path.stem))
+            continue
+        reps.append(RepFile(path.stem, team_id, document, rep))
+    return reps, rep_files
+
+
+def check_team(team: Team, document: Document) -> list[Problem]:
+    """What the team model cannot check on one field: unique skill ids, level ratings."""
+    problems = []
+    seen: set[str] = set()
+    for index, skill in enumerate(team.skills):
+        if skill.id in seen:
+            problems.append(document.problem(("skills", index, "id"),
+                                             f"skill id '{skill.id}' is listed twice"))
+        seen.add(skill.id)
+        for rating in skill.levels:
+            if not team.scale.min <= rating <= team.scale.max:
+                problems.append(document.problem(
+                    ("skills", index, "levels", str(rating)),
+                    f"level {rating} is outside the scale {team.scale.min}–{team.scale.max}",
+                    key=True))
+    return problems
+
+
+@functools.lru_cache(maxsize=1024)
+def _edit_distance(a: str, b: str) -> int:
+    if abs(len(a) - len(b)) > 2:
+        return abs(len(a) - len(b))  # more than two apart: exact count not needed
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list[Problem]:
+    """Checks of a rep file against its team: framework skill ids, the scale, typos.
+
+    Works on the file's raw data rather than the model, so these problems are reported
+    together with the model's own, not only once the file is otherwise valid.
+    """
+    if not isinstance(data, dict):
+        return []
+    problems = []
+    skill_ids = [skill.id for skill in team.skills]
+    skills = data.get("skills")
+    if isinstance(skills, dict):
+        for skill_id, assessment in skills.items():
+            if skill_id not in skill_ids:
+                problems.append(document.problem(
+                    ("skills", skill_id),
+                    f"unknown skill '{skill_id}'{did_you_mean(skill_id, skill_ids)} (the"
+                    " team's framework lists: " + ", ".join(skill_ids) + ")", key=True,
+                    rep=rep_id))
+                continue
+            raw_rating = assessment.get("rating") if isinstance(assessment, dict) else (
+                assessment)
+            problem = _rating_out_of_scale(raw_rating, team)
+            if problem:
+                problems.append(document.problem(("skills", skill_id, "rating"), problem,
+                                                 rep=rep_id))
+    fixes = data.get("fixes")
+    for index, fix in enumerate(fixes if isinstance(fixes, list) else []):
+        skill = fix.get("skill") if isinstance(fix, dict) else None
+        if isinstance(skill, Scalar) and skill.raw not in skill_ids:
+            problems.append(document.problem(
+                ("fixes", index, "skill"),
+                f"unknown skill '{skill.raw}'{did_you_mean(skill.raw, skill_ids)}",
+                rep=rep_id))
+    results = data.get("results")
+    for key in results if isinstance(results, dict) else {}:
+        if key in ("closed", "pipeline"):
+            continue
+        for known in ("closed", "pipeline"):
+            if _edit_distance(key.lower(), known) <= 2:
+                problems.append(document.problem(
+                    ("results", key), f"unknown figure '{key}'; did you mean '{known}'?",
+                    key=True, rep=rep_id))
+                break
+    return problems
+
+
+def _rating_out_of_scale(raw_rating: object, team: Team) -> str | None:
+    rating = raw_rating.resolve() if isinstance(raw_rating, Scalar) else None
+    if not isinstance(rating, int) or isinstance(rating, bool):
+        return None  # the model reports the type error
+    if rating > team.scale.max:
+        return f"rating {rating} is above the scale maximum {team.scale.max}"
+    if rating < team.scale.min:
+        return f"rating {rating} is below the scale minimum {team.scale.min}"
+    return None
