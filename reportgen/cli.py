@@ -1,0 +1,194 @@
+"""The command line: parse options, call the library, map outcomes to exit codes.
+
+Exit status: 0 success; 1 invalid data or a failed build; 2 usage error; 3 a bug.
+Problems go to stderr as `FILE:LINE:COLUMN: error|warning: PATH: message`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from reportgen import __version__
+from reportgen.problems import DataError, Problem, Severity
+
+EXIT_DATA = 1
+EXIT_BUG = 3
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date written YYYY-MM-DD", param, ctx)
+
+
+WORKSPACE = click.argument(
+    "workspace", required=False, default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path))
+AS_OF = click.option("--as-of", type=IsoDate(), default=None,
+                     help="The date the figures are computed for (default: today).")
+STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+
+
+def _colour_enabled() -> bool | None:
+    # None lets click decide from the terminal; NO_COLOR (no-color.org) always wins.
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    colour = _colour_enabled()
+    for problem in problems:
+        tint = "red" if problem.is_error else "yellow"
+        text = str(problem).replace(f": {problem.severity}: ",
+                                    ": " + click.style(str(problem.severity), fg=tint) + ": ", 1)
+        click.echo(text, err=True, color=colour)
+
+
+def strict_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """--strict: every warning counts as an error."""
+    return [Problem(p.file, p.line, p.column, Severity.ERROR, p.path, p.message, p.rep)
+            for p in problems]
+
+
+def user_errors_exit(command: Command) -> Command:
+    """Bad data → problems on stderr and exit 1; a bug → a short message and exit 3."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DataError as error:
+            print_problems(error.problems)
+            errors = sum(1 for problem in error.problems if problem.is_error)
+            click.echo(f"{errors} error{'s' if errors != 1 else ''}{error.consequence}",
+                       err=True)
+            sys.exit(EXIT_DATA)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # a bug: say so plainly, details only on request
+            debug = click.get_current_context().find_root().params.get("debug")
+            if debug:
+                traceback.print_exc()
+            click.echo(f"internal error: {type(error).__name__}: {error}\nThis is a bug in"
+                       " reportgen, not in your files; rerun with --debug for the traceback"
+                       " and report it.", err=True)
+            sys.exit(EXIT_BUG)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+def cli(debug: bool) -> None:
+    """Coaching plans and team scorecards from one YAML file per sales rep.
+
+    \b
+    Typical use, from the workspace (the folder holding teams/):
+      reportgen validate            check every file, all problems at once
+      reportgen build               write output/ (HTML and PDF)
+      reportgen export | jq .       the figures as JSON
+    """
+
+
+def _load_and_analyse(workspace: Path, as_of: date | None) -> Any:
+    from reportgen.analysis import analyse
+    from reportgen.workspace import load_workspace
+
+    return analyse(load_workspace(workspace), as_of or date.today())
+
+
+@cli.command()
+@WORKSPACE
+@AS_OF
+@STRICT
+@user_errors_exit
+def validate(workspace: Path, as_of: date | None, strict: bool) -> None:
+    """Check every team and rep file; print all problems, sorted.
+
+    \b
+    Example:
+      reportgen validate --as-of 2026-11-26 --strict
+    """
+    from reportgen.analysis import check_workspace
+
+    result = check_workspace(workspace, as_of or date.today())
+    problems = list(result.problems)
+    if strict:
+        problems = strict_problems(problems)
+    if any(problem.is_error for problem in problems):
+        raise DataError(problems)
+    print_problems(problems)
+    warnings = len(problems)
+    click.echo(f"ok: {_count(result.teams, 'team')}, {_count(result.reps, 'rep')},"
+               f" {_count(warnings, 'warning')}", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@cli.command()
+@WORKSPACE
+@AS_OF
+@user_errors_exit
+def export(workspace: Path, as_of: date | None) -> None:
+    """Print the derived figures as JSON on stdout (nothing on invalid data).
+
+    \b
+    Example:
+      reportgen export --as-of 2026-11-26 > figures.json
+    """
+    from reportgen.export import export_document
+
+    analysis = _load_and_analyse(workspace, as_of)
+    print_problems(analysis.warnings)
+    click.echo(json.dumps(export_document(analysis), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("which", required=False, type=click.Choice(["team", "rep"]))
+@click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write team.schema.json and rep.schema.json into this folder instead.")
+@user_errors_exit
+def schema(which: str | None, write_dir: Path | None) -> None:
+    """Print the JSON Schema of team or rep files (for editors).
+
+    \b
+    Example:
+      reportgen schema rep > rep.schema.json
+    """
+    from reportgen.schema import json_schema, schema_text
+
+    if write_dir is not None:
+        write_dir.mkdir(parents=True, exist_ok=True)
+        for name in ("team", "rep"):
+            (write_dir / f"{name}.schema.json").write_text(schema_text(name), encoding="utf-8")
+        return
+    if which is None:
+        click.echo(json.dumps({name: json_schema(name) for name in ("team", "rep")},
+                              indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        click.echo(schema_text(which), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="reportgen")
