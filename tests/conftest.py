@@ -1,0 +1,58 @@
+"""Shared helpers: write small real workspaces to a temporary folder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO  # the repository itself is the example workspace (teams/ at the top)
+
+TEAM_YAML = """\
+name: Test Team
+manager: Dana Whitfield
+period:
+  name: Q4 2026
+  start: 2026-10-01
+  end: 2026-12-31
+"""
+
+REP_YAML = """\
+name: Ann Lee
+quota: 100000
+results:
+  closed: 50000
+  pipeline: 150000
+skills:
+  prospecting: 3
+  qualification: 4
+  deal-strategy: 2
+  high-impact-calls: 4
+  business-outcomes: 3
+  time-management: 4
+  resource-use: 4
+"""
+
+
+def write_workspace(root: Path, team: str = TEAM_YAML, reps: dict[str, str] | None = None,
+                    team_id: str = "core") -> Path:
+    team_dir = root / "teams" / team_id
+    (team_dir / "reps").mkdir(parents=True, exist_ok=True)
+    (team_dir / "team.yaml").write_text(textwrap.dedent(team), encoding="utf-8")
+    for rep_id, text in (reps if reps is not None else {"ann": REP_YAML}).items():
+        (team_dir / "reps" / f"{rep_id}.yaml").write_text(textwrap.dedent(text),
+                                                           encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def workspace(tmp_path: Path):
+    """A function that writes a workspace under tmp_path and returns its root."""
+
+    def make(team: str = TEAM_YAML, reps: dict[str, str] | None = None,
+             team_id: str = "core") -> Path:
+        return write_workspace(tmp_path, team, reps, team_id)
+
+    return make
