@@ -190,5 +190,122 @@ def schema(which: str | None, write_dir: Path | None) -> None:
         click.echo(schema_text(which), nl=False)
 
 
+class Shard(click.ParamType):
+    name = "K/N"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        shard, _, shards = str(value).partition("/")
+        if shard.isdigit() and shards.isdigit() and 1 <= int(shard) <= int(shards):
+            return int(shard), int(shards)
+        self.fail(f"'{value}' is not K/N with 1 ≤ K ≤ N (such as 2/4)", param, ctx)
+
+
+class _Progress:
+    """A bar on a terminal, one line per file with -v, nothing with -q or when piped."""
+
+    def __init__(self, verbose: bool, quiet: bool) -> None:
+        self.verbose = verbose and not quiet
+        self.show_bar = not quiet and not verbose and sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __call__(self, action: str, output: str) -> None:
+        if action == "start":
+            total = int(output)
+            if self.show_bar and total:
+                self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr,
+                                             color=_colour_enabled())
+                self.bar.__enter__()
+        elif action == "rendered" and self.bar is not None:
+            self.bar.update(1)
+        elif action in ("built", "removed") and self.verbose:
+            click.echo(f"{action:>7} {output}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@cli.command()
+@WORKSPACE
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder, relative to the current folder (default: WORKSPACE/output).")
+@click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]),
+              default="all", show_default=True, help="Which documents to write.")
+@click.option("--team", "teams", multiple=True, metavar="ID", help="Only this team (repeatable).")
+@click.option("--rep", "reps", multiple=True, metavar="REP|TEAM/REP",
+              help="Only this rep's plan (repeatable).")
+@AS_OF
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="PDF worker processes (default: one per CPU).")
+@STRICT
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False),
+              default=None, help="Paper size for every team (default: each team's `paper`).")
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+@click.option("--shard", type=Shard(), default=None,
+              help="Build only the K-th of N stable slices of the plans (for a CI matrix).")
+@click.option("--only-index", is_flag=True,
+              help="Build only the scorecards, index and assets (the step after --shard).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per file written or removed.")
+@user_errors_exit
+def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[str, ...],
+          reps: tuple[str, ...], as_of: date | None, jobs: int | None, strict: bool,
+          paper: str | None, force: bool, shard: tuple[int, int] | None, only_index: bool,
+          quiet: bool, verbose: bool) -> None:
+    """Write coaching plans, team scorecards and the index (HTML and PDF).
+
+    Validates first: invalid data writes nothing. Only outputs whose inputs changed
+    are rebuilt.
+
+    \b
+    Examples:
+      reportgen build --as-of 2026-11-26
+      reportgen build --rep priya-raman --format pdf
+      reportgen build --shard 1/4 && reportgen build --only-index
+    """
+    from reportgen.build import BuildError, BuildOptions, SelectionError
+    from reportgen.build import build as run_build
+
+    options = BuildOptions(
+        as_of=as_of or date.today(), out=out.resolve() if out else None,
+        formats=("html", "pdf") if output_format == "all" else (output_format,),
+        teams=teams, reps=reps, jobs=jobs, strict=strict,
+        paper=paper.lower() if paper else None, force=force, shard=shard,
+        only_index=only_index)
+    progress = _Progress(verbose, quiet)
+    try:
+        report = run_build(workspace, options, progress)
+    except SelectionError as error:
+        raise click.UsageError(str(error)) from None
+    except BuildError as error:
+        progress.close()
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_DATA)
+    finally:
+        progress.close()
+    print_problems(report.warnings)
+    if quiet:
+        return
+    where = _shown_path(report.out)
+    if report.nothing_to_do:
+        summary = f"up to date: nothing to do ({_count(report.skipped, 'file')} in {where})"
+    else:
+        summary = (f"built {_count(len(report.built), 'file')}, skipped {report.skipped},"
+                   f" removed {len(report.removed)} in {where}")
+    click.echo(f"{summary}; {_count(len(report.warnings), 'warning')};"
+               f" {report.seconds:.1f} s", err=True)
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix() + "/"
+    except ValueError:
+        return str(path) + "/"
+
+
 def main() -> None:
     cli(prog_name="reportgen")

@@ -1,0 +1,82 @@
+"""How figures read: money, percentages, ratios and dates, one style everywhere."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$",
+                    "AUD": "A$", "NZD": "NZ$", "CHF": "CHF ", "INR": "₹", "CNY": "CN¥",
+                    "SEK": "SEK ", "NOK": "NOK ", "DKK": "DKK ", "BRL": "R$", "MXN": "MX$",
+                    "SGD": "S$", "HKD": "HK$", "ZAR": "R ", "KRW": "₩", "PLN": "PLN "}
+# Currencies with no minor unit in everyday use.
+NO_DECIMALS = {"JPY", "KRW"}
+
+
+def money(amount: int | float | Fraction | None, currency: str = "USD") -> str:
+    """`$1,234,500`; cents only when the amount has them (and the currency uses them)."""
+    if amount is None:
+        return "—"
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    value = float(amount)
+    sign = "−" if value < 0 else ""
+    value = abs(value)
+    if currency in NO_DECIMALS or round(value, 2) == round(value):
+        text = f"{round(value):,}"
+    else:
+        text = f"{value:,.2f}"
+    return f"{sign}{symbol}{text}"
+
+
+def money_short(amount: int | float | None, currency: str = "USD") -> str:
+    """`$1.2M`, `$640K`: for tight table cells."""
+    if amount is None:
+        return "—"
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    value = float(amount)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= limit:
+            scaled = value / limit
+            digits = 1 if abs(scaled) < 100 else 0
+            text = f"{scaled:,.{digits}f}".removesuffix(".0")
+            return f"{symbol}{text}{suffix}"
+    return f"{symbol}{value:,.0f}"
+
+
+def percent(ratio: Fraction | float | None) -> str:
+    """Whole percent, except where that would mislead: `<1%`, `99.6%` is not `100%`."""
+    if ratio is None:
+        return "n/a"
+    value = float(ratio) * 100
+    if 0 < value < 1:
+        return "<1%"
+    if 99 < value < 100:
+        return f"{value:.1f}%".replace(".0%", "%")  # never round up to a met quota
+    return f"{value:.0f}%"
+
+
+def multiple(ratio: Fraction | float | None) -> str:
+    """Coverage as `3.4×`."""
+    if ratio is None:
+        return "n/a"
+    return f"{float(ratio):.1f}×"
+
+
+def day(value: date | None) -> str:
+    """`26 Nov 2026`: unambiguous wherever the plan is read."""
+    if value is None:
+        return "—"
+    return f"{value.day} {value:%b %Y}"
+
+
+def score(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}"
+
+
+def figure(value: int | float | str) -> str:
+    """A `results.*` figure as written, numbers with thousands separators."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,120 @@
+"""What each output was built from, so a rebuild redoes only what changed.
+
+Every output file is keyed on a hash of everything that can change it: the rep and
+team files, the templates it uses (followed through `extends`/`import`/`include`), the
+assets, the options, `--as-of`, and the reportgen and WeasyPrint versions. The
+manifest in the output folder records each file's key; it is written last, so a build
+killed midway is simply redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from reportgen import __version__
+
+MANIFEST_NAME = ".reportgen-manifest.json"
+MANIFEST_FORMAT = 1
+
+
+def digest(*parts: str | bytes) -> str:
+    """A hash of several parts; lengths are included so parts cannot run together."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def tool_versions() -> str:
+    try:
+        weasyprint = metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
+        weasyprint = "unknown"
+    return f"reportgen {__version__}; weasyprint {weasyprint}"
+
+
+def template_closure(environment: jinja2.Environment, name: str) -> list[str]:
+    """`name` and every template it extends, imports or includes, sorted."""
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert environment.loader is not None
+        source, _, _ = environment.loader.get_source(environment, current)
+        for referenced in jinja2.meta.find_referenced_templates(environment.parse(source)):
+            if referenced is not None:
+                pending.append(referenced)
+    return sorted(seen)
+
+
+def template_key(environment: jinja2.Environment, name: str, assets: dict[str, str]) -> str:
+    """The hash of a page template with everything it pulls in, assets included."""
+    assert environment.loader is not None
+    parts: list[str | bytes] = []
+    for template in template_closure(environment, name):
+        source, _, _ = environment.loader.get_source(environment, template)
+        parts += [template, source]
+    for asset, asset_hash in sorted(assets.items()):
+        parts += [asset, asset_hash]
+    return digest(*parts)
+
+
+@dataclass
+class OutputRecord:
+    key: str
+    size: int
+    mtime_ns: int
+    # Warnings its content raised when rendered (a refused image in a note), so a
+    # rebuild that skips the file still reports them.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def still_there(self, path: Path) -> bool:
+        """The file is as we left it (not deleted, not edited by hand)."""
+        try:
+            status = path.stat()
+        except OSError:
+            return False
+        return status.st_size == self.size and status.st_mtime_ns == self.mtime_ns
+
+
+@dataclass
+class Manifest:
+    # Output path (relative to the output folder, with forward slashes) → record.
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    # The hash of every input and option of the last complete build, and the warnings
+    # it printed: a build with the same inputs has nothing to do but say them again.
+    inputs_key: str = ""
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def read_named(cls, folder: Path, name: str = MANIFEST_NAME) -> Manifest:
+        """The manifest `name` in `folder`, or an empty one if missing or unreadable."""
+        try:
+            raw = json.loads((folder / name).read_text(encoding="utf-8"))
+            if raw.get("format") != MANIFEST_FORMAT:
+                return cls()
+            outputs = {path: OutputRecord(**record) for path, record in raw["outputs"].items()}
+            return cls(outputs, raw.get("inputs_key", ""), list(raw.get("warnings", [])))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return cls()
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": MANIFEST_FORMAT,
+            "inputs_key": self.inputs_key,
+            "warnings": self.warnings,
+            "outputs": {path: vars(record) for path, record in sorted(self.outputs.items())},
+        }, indent=1, sort_keys=True) + "\n"

@@ -1,0 +1,106 @@
+"""PDF through WeasyPrint: a locked-down URL fetcher, bundled fonts, stable output.
+
+Imported only when a PDF is made, so `validate` and HTML builds start fast.
+
+* The fetcher serves `data:` URLs and files inside the template asset folders (built-in
+  and the workspace's) and refuses everything else: no network, no other file. Each
+  refusal is recorded so the build can name the rep file that asked for it.
+* WeasyPrint's own warnings (a bad CSS rule, a missing font) are collected too: a
+  normal build must have none, and the tests fail on any.
+* The PDF's dates come from the HTML's `dcterms.created` meta (the `--as-of` date), and
+  its identifier from the content, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+
+class LockedFetcher(URLFetcher):
+    """Serves `data:` URLs and files under `allowed_folders`; refuses the rest."""
+
+    def __init__(self, allowed_folders: list[Path]) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self.allowed_folders = [folder.resolve() for folder in allowed_folders]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if path.is_file() and any(path.is_relative_to(folder)
+                                      for folder in self.allowed_folders):
+                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(),
+                                          headers={"Content-Type": content_type})
+        self.refused.append(url)
+        raise ValueError(f"reportgen refused to fetch {url}")
+
+
+@dataclass
+class _Collected(logging.Handler):
+    messages: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        logging.Handler.__init__(self, level=logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[str]]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collected()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    refused: tuple[str, ...]
+    renderer_warnings: tuple[str, ...]
+
+
+class PdfRenderer:
+    """One per process: the font configuration is reused across documents."""
+
+    def __init__(self, asset_folders: list[Path]) -> None:
+        self.asset_folders = asset_folders
+        self.font_config = FontConfiguration()
+        self.image_cache: dict[str, object] = {}
+
+    def render(self, html: str) -> RenderedPdf:
+        fetcher = LockedFetcher(self.asset_folders)
+        base_url = self.asset_folders[0].resolve().as_uri() + "/"
+        with _weasyprint_warnings() as messages:
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            data = document.write_pdf(
+                font_config=self.font_config, cache=self.image_cache,
+                # The identifier from the content keeps the bytes the same across runs.
+                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+            )
+        refused = tuple(fetcher.refused)
+        ours = [message for message in messages
+                if not any(url in message for url in refused)]
+        return RenderedPdf(data, refused, tuple(ours))

@@ -1,0 +1,134 @@
+"""HTML from templates: the Jinja environment, its filters, and one function per page.
+
+One loader searches the workspace's `templates/` first and the built-in templates
+second, so a workspace overrides any file by name (or one block of it, with
+`{% extends %}`). Autoescape is on everywhere: YAML text can never become markup.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from markupsafe import Markup
+
+from reportgen import __version__, charts, formatting
+from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
+from reportgen.problems import Problem
+from reportgen.views import index_context, plan_context, scorecard_context
+
+Target = Literal["html", "pdf"]
+PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+
+
+def builtin_templates() -> Path:
+    """The templates shipped with reportgen (inside the wheel, or the source checkout)."""
+    packaged = Path(__file__).resolve().parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_folders(workspace: Path) -> list[Path]:
+    """Where templates are looked up, first match wins: the workspace, then built-in."""
+    builtin = builtin_templates()
+    own = workspace / "templates"
+    if own.is_dir() and own.resolve() != builtin.resolve():
+        return [own.resolve(), builtin]
+    return [builtin]
+
+
+def asset_file(folders: list[Path], name: str) -> Path:
+    """An asset (CSS, font, image) by name, from the first template folder that has it."""
+    for folder in folders:
+        candidate = folder / "assets" / name
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"no asset named {name!r} in {', '.join(map(str, folders))}")
+
+
+def asset_names(folders: list[Path]) -> list[str]:
+    names = set()
+    for folder in folders:
+        assets = folder / "assets"
+        if assets.is_dir():
+            names.update(path.relative_to(assets).as_posix() for path in assets.rglob("*")
+                         if path.is_file())
+    return sorted(names)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One rendered page and the warnings its content raised."""
+
+    html: str
+    warnings: tuple[Problem, ...] = ()
+
+
+class Renderer:
+    """Renders every page of a workspace for one target (the HTML file or the PDF input)."""
+
+    def __init__(self, workspace: Path, *, target: Target, paper: str | None = None) -> None:
+        self.folders = template_folders(workspace)
+        self.target = target
+        self.paper = paper
+        self.environment = _environment(tuple(self.folders))
+
+    def _asset_url(self, depth: int) -> Any:
+        if self.target == "pdf":
+            # WeasyPrint reads assets where they are; its URL fetcher allows only these
+            # folders (see pdf.py).
+            return lambda name: asset_file(self.folders, name).as_uri()
+        prefix = "../" * depth + "_assets/"
+        return lambda name: prefix + name
+
+    def _common(self, depth: int, as_of: date, paper: str) -> dict[str, Any]:
+        return {"asset": self._asset_url(depth), "as_of": as_of, "target": self.target,
+                "paper": PAPER_SIZES[self.paper or paper], "version": __version__,
+                "root": "../" * depth}
+
+    def plan(self, analysis: Analysis, team: TeamAnalysis, rep: RepAnalysis) -> Page:
+        context, warnings = plan_context(team, rep)
+        context.update(self._common(2, analysis.as_of, team.file.team.paper))
+        return Page(self.environment.get_template("plan.html").render(context),
+                    tuple(warnings))
+
+    def scorecard(self, analysis: Analysis, team: TeamAnalysis) -> Page:
+        context = scorecard_context(team)
+        context.update(self._common(1, analysis.as_of, team.file.team.paper))
+        return Page(self.environment.get_template("scorecard.html").render(context))
+
+    def index(self, analysis: Analysis, formats: tuple[str, ...]) -> Page:
+        context = index_context(analysis.teams)
+        paper = analysis.teams[0].file.team.paper if analysis.teams else "letter"
+        context.update(self._common(0, analysis.as_of, paper))
+        context["formats"] = formats
+        return Page(self.environment.get_template("index.html").render(context))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(
+        money=formatting.money, money_short=formatting.money_short,
+        percent=formatting.percent, multiple=formatting.multiple, day=formatting.day,
+        score=formatting.score, figure=formatting.figure, plural=_plural,
+    )
+    environment.globals.update(rating_bar=charts.rating_bar,
+                               attainment_bar=charts.attainment_bar, Markup=Markup)
+    return environment
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

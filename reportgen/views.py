@@ -1,0 +1,111 @@
+"""What each page shows: the template context for a plan, a scorecard and the index.
+
+Everything here is already decided (which fixes are wins, which notes are the latest
+three, what each note looks like as safe HTML); templates only lay it out. Markdown
+that pointed outside the workspace comes back as warnings on the rep's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from reportgen.analysis import RepAnalysis, TeamAnalysis
+from reportgen.coaching import FixView
+from reportgen.markdown_safe import render_markdown
+from reportgen.model import OneOnOne
+from reportgen.problems import Problem, Severity
+from reportgen.yamlfile import NodePath
+
+LATEST_ONE_ON_ONES = 3
+
+
+@dataclass(frozen=True)
+class Note:
+    meeting: OneOnOne
+    html: Markup
+
+
+@dataclass
+class _MarkdownCollector:
+    rep: RepAnalysis
+    warnings: list[Problem] = field(default_factory=list)
+
+    def render(self, text: str | None, path: NodePath) -> Markup:
+        rendered = render_markdown(text)
+        for source in rendered.refused:
+            shown = source if len(source) <= 80 else source[:79] + "…"
+            self.warnings.append(self.rep.file.document.problem(
+                path, f"image not embedded, it points outside the workspace: {shown}",
+                severity=Severity.WARNING, rep=self.rep.id))
+        return rendered.html
+
+
+def _latest_first(views: tuple[FixView, ...]) -> list[FixView]:
+    return sorted(views, key=lambda view: (view.fix.due or view.fix.started or date.min),
+                  reverse=True)
+
+
+def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], list[Problem]]:
+    """The coaching plan of one rep. Private fields are never read here."""
+    collector = _MarkdownCollector(rep)
+    model = rep.file.rep
+    evidence = {
+        standing.skill.id: collector.render(standing.evidence,
+                                            ("skills", standing.skill.id, "evidence"))
+        for standing in rep.figures.skills if standing.evidence
+    }
+    indexed = sorted(enumerate(model.one_on_ones), key=lambda item: item[1].date, reverse=True)
+    notes = [Note(meeting, collector.render(meeting.notes, ("one_on_ones", index, "notes")))
+             for index, meeting in indexed[:LATEST_ONE_ON_ONES]]
+    figures = rep.figures
+    context = {
+        "team": team.file.team,
+        "team_id": team.id,
+        "rep": model,
+        "rep_id": rep.id,
+        "figures": figures,
+        "evidence": evidence,
+        "notes": notes,
+        "older_notes": max(0, len(model.one_on_ones) - LATEST_ONE_ON_ONES),
+        "active_fixes": list(figures.active_fixes),
+        "planned_fixes": list(figures.fixes_with("planned")),
+        "wins": _latest_first(figures.fixes_with("done")),
+        "open_roadblocks": list(figures.open_roadblocks),
+        "warnings": [warning.message for warning in rep.warnings],
+    }
+    return context, collector.warnings
+
+
+def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
+    reps = sorted(team.reps, key=lambda rep: rep.file.rep.name.casefold())
+    return {
+        "team": team.file.team,
+        "team_id": team.id,
+        "figures": team.figures,
+        "reps": reps,
+        "skills": team.file.team.skills,
+        "attention": [rep for rep in reps if rep.figures.needs_attention],
+        "warnings": [warning for rep in reps for warning in rep.warnings],
+    }
+
+
+def index_context(teams: tuple[TeamAnalysis, ...]) -> dict[str, Any]:
+    currencies = {team.file.team.currency for team in teams}
+    # The org total only adds up when every team counts in the same currency.
+    same_currency = len(currencies) == 1
+    quota = sum((team.figures.quota for team in teams), 0) if same_currency else None
+    closed = sum((team.figures.closed for team in teams), 0) if same_currency else None
+    return {
+        "teams": sorted(teams, key=lambda team: team.id),
+        "org": {
+            "currency": next(iter(currencies)) if same_currency else None,
+            "quota": quota,
+            "closed": closed,
+            "attainment": (None if not quota or closed is None else closed / quota),
+            "reps": sum(len(team.reps) for team in teams),
+        },
+    }
