@@ -39,6 +39,7 @@ MAX_NODES = 100_000
 NodePath = tuple[str | int, ...]
 Position = tuple[int, int]
 
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; a rep file needs at most 5"
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 _ALLOWED_TAGS = frozenset({None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
                            "tag:yaml.org,2002:seq"})
@@ -192,6 +193,9 @@ def parse_document(text: str, file: str) -> Document:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = error.problem or error.context or "invalid YAML"
+        if "nesting depth" in reason:
+            # Some libyaml builds stop deep nesting themselves, before we count it.
+            raise _file_problem(file, _TOO_DEEP, line, column) from None
         raise _file_problem(file, f"YAML syntax error: {reason}", line, column) from None
     except yaml.YAMLError as error:
         raise _file_problem(file, f"YAML syntax error: {error}") from None
@@ -261,8 +265,7 @@ def _build(text: str, file: str) -> tuple[Any, dict[int, Any]]:
             if stack and stack[-1][_IS_MAPPING] and stack[-1][_KEY] is None:
                 raise fail("a key must be plain text, not a list or mapping", event)
             if len(stack) >= MAX_DEPTH:
-                raise fail(f"nesting deeper than {MAX_DEPTH} levels; a rep file needs at"
-                           " most 5", event)
+                raise fail(_TOO_DEEP, event)
             is_mapping = kind is mapping_start
             container: Any = {} if is_mapping else []
             frame_marks: Any = {} if is_mapping else []
