@@ -22,14 +22,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import jinja2
 
 from reportgen import atomic
-from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis, analyse
 from reportgen.manifest import Manifest, OutputRecord, digest, template_key, tool_versions
 from reportgen.problems import DataError, Problem, Severity
 from reportgen.render import Page, Renderer, asset_file, asset_names
-from reportgen.workspace import TEAMS_FOLDER, load_workspace
+
+if TYPE_CHECKING:
+    from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
+    from reportgen.pdf_workers import PdfWorkers
+
+# Not imported from workspace.py: a build with nothing to do must not load the models.
+TEAMS_FOLDER = "teams"
 
 FORMATS = ("html", "pdf")
 
@@ -98,32 +105,71 @@ def output_folder(workspace: Path, options: BuildOptions) -> Path:
 
 def build(workspace: Path, options: BuildOptions, progress: Progress | None = None
           ) -> BuildReport:
+    try:
+        return _build(workspace, options, progress)
+    except jinja2.TemplateError as error:
+        # Templates are only read and rendered before anything is written.
+        raise BuildError(_template_problem(error)) from None
+
+
+@dataclass
+class _Run:
+    """One build: its inputs, its output folder, and what it has decided so far."""
+
+    workspace: Path
+    options: BuildOptions
+    note: Progress
+    started: float
+    out: Path
+    renderer: Renderer
+    fingerprints: _Fingerprints
+    manifest_name: str
+    manifest: Manifest
+
+
+def _build(workspace: Path, options: BuildOptions, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
     out = output_folder(workspace, options)
-    report = BuildReport(out)
-    note = progress or (lambda action, output: None)
     renderer = Renderer(workspace, target="html", paper=options.paper)
-    fingerprints = _fingerprint(workspace, renderer, options)
     manifest_name = _manifest_name(options)
-    manifest = Manifest.read_named(out, manifest_name)
-    if (not options.force and manifest.inputs_key == fingerprints.everything
+    run = _Run(workspace, options, progress or (lambda action, output: None), started, out,
+               renderer, _fingerprint(workspace, renderer, options), manifest_name,
+               Manifest.read_named(out, manifest_name))
+    manifest = run.manifest
+    if (not options.force and manifest.inputs_key == run.fingerprints.everything
             and all(record.still_there(out / path)
                     for path, record in manifest.outputs.items())):
-        report.nothing_to_do = True
-        report.skipped = len(manifest.outputs)
-        report.warnings = [Problem(**_warning_fields(w)) for w in manifest.warnings]
-        report.seconds = time.perf_counter() - started
-        return report
+        warnings = [Problem(**_warning_fields(w)) for w in manifest.warnings]
+        return BuildReport(out, skipped=len(manifest.outputs), warnings=warnings,
+                           seconds=time.perf_counter() - started, nothing_to_do=True)
 
-    analysis = analyse(load_workspace(workspace), options.as_of)
+    from reportgen.pdf_workers import PdfWorkers
+
+    jobs = max(1, options.jobs if options.jobs is not None else (os.cpu_count() or 1))
+    with PdfWorkers([folder / "assets" for folder in renderer.folders], jobs) as workers:
+        if "pdf" in options.formats:
+            workers.warm()  # WeasyPrint loads in the workers while we read the files
+        return _build_changed(run, workers)
+
+
+def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
+    from reportgen.analysis import analyse
+    from reportgen.workspace import load_workspace
+
+    options, out, note, manifest = run.options, run.out, run.note, run.manifest
+    report = BuildReport(out)
+    try:
+        analysis = analyse(load_workspace(run.workspace), options.as_of)
+    except DataError as error:
+        raise DataError(error.problems, "; nothing was written.") from None
     selected = _select(analysis, options)
-    planned = _plan_outputs(analysis, selected, fingerprints, options)
+    planned = _plan_outputs(analysis, selected, run.fingerprints, options)
     todo = [item for item in planned if options.force or not _unchanged(item, manifest, out)]
     report.skipped = len(planned) - len(todo)
 
     note("start", str(len(todo)))
-    html_pages, pdf_inputs, render_warnings = _render_html(analysis, todo, workspace, options,
-                                                           note)
+    html_pages, pdf_inputs, render_warnings = _render_html(analysis, todo, run.workspace,
+                                                           options, note)
     warnings = sorted({*analysis.warnings, *render_warnings,
                        *_kept_warnings(manifest, planned, todo)})
     if options.strict and warnings:
@@ -131,7 +177,7 @@ def build(workspace: Path, options: BuildOptions, progress: Progress | None = No
                         "; --strict: nothing was written.")
 
     atomic.remove_leftovers(out)
-    pdf_results = _render_pdfs(pdf_inputs, out, renderer.folders, options, note)
+    pdf_results = _render_pdfs(pdf_inputs, out, workers, note)
     warnings = sorted({*warnings, *pdf_results.warnings})
     if options.strict and pdf_results.warnings:
         pdf_results.discard()
@@ -143,20 +189,30 @@ def build(workspace: Path, options: BuildOptions, progress: Progress | None = No
     for output, text in html_pages.items():
         atomic.write_text(out / output, text)
     pdf_results.commit()
-    asset_outputs = _copy_assets(out, renderer, options, manifest, new_manifest, note)
+    asset_outputs = _copy_assets(out, run.renderer, options, manifest, new_manifest, note)
     for item in todo:
         new_manifest.outputs[item.output] = _record(out / item.output, item.key,
                                                     render_warnings, item)
         report.built.append(item.output)
         note("built", item.output)
     report.built.extend(asset_outputs)
-    report.removed = _remove_stale(out, analysis, renderer, new_manifest, note)
-    new_manifest.inputs_key = fingerprints.everything
+    report.removed = _remove_stale(out, analysis, run.renderer, new_manifest, note)
+    new_manifest.inputs_key = run.fingerprints.everything
     new_manifest.warnings = [_warning_json(w) for w in warnings]
-    atomic.write_text(out / manifest_name, new_manifest.to_json())
+    atomic.write_text(out / run.manifest_name, new_manifest.to_json())
     report.warnings = warnings
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - run.started
     return report
+
+
+def _template_problem(error: jinja2.TemplateError) -> str:
+    """A template mistake (in a workspace override, usually), said like a data error."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = f"{error.filename or error.name}:{error.lineno}"
+        return f"{where}: template error: {error.message}; nothing was written"
+    if isinstance(error, jinja2.TemplateNotFound):
+        return f"template not found: {error.name}; nothing was written"
+    return f"template error: {error.message}; nothing was written"
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -353,22 +409,15 @@ class _PdfOutcome:
         self.temporaries.clear()
 
 
-def _render_pdfs(pdf_inputs: list[tuple[_Planned, str]], out: Path, folders: list[Path],
-                 options: BuildOptions, note: Progress) -> _PdfOutcome:
+def _render_pdfs(pdf_inputs: list[tuple[_Planned, str]], out: Path, workers: PdfWorkers,
+                 note: Progress) -> _PdfOutcome:
     outcome = _PdfOutcome(out)
     if not pdf_inputs:
         return outcome
-    from reportgen.pdf_workers import (
-        PdfResult,
-        PdfTask,
-        WorkerCrashed,
-        render_in_workers,
-        render_serially,
-    )
+    from reportgen.pdf_workers import PdfResult, PdfTask, WorkerCrashed
 
     tasks = [PdfTask(item.output, out / item.output, html, item.source)
              for item, html in pdf_inputs]
-    asset_folders = [folder / "assets" for folder in folders]
 
     def done(result: PdfResult) -> None:
         outcome.temporaries[result.task.output] = result.temporary
@@ -381,12 +430,8 @@ def _render_pdfs(pdf_inputs: list[tuple[_Planned, str]], out: Path, folders: lis
             outcome.warnings.append(Problem(result.task.source, 1, 1, Severity.WARNING, "-",
                                             f"{result.task.output}: PDF renderer: {message}"))
 
-    jobs = max(1, options.jobs if options.jobs is not None else (os.cpu_count() or 1))
     try:
-        if jobs == 1 or len(tasks) == 1:
-            render_serially(tasks, asset_folders, done)
-        else:
-            render_in_workers(tasks, asset_folders, min(jobs, len(tasks)), done)
+        workers.render(tasks, done)
     except WorkerCrashed as crash:
         outcome.discard()
         raise BuildError(f"{crash}; nothing was changed in {out}") from None

@@ -14,7 +14,8 @@ finishes them or names the one that crashes.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -58,31 +59,73 @@ def _start_worker(asset_folders: list[Path]) -> None:
     _renderer = PdfRenderer(asset_folders)
 
 
+# Fault injection for the tests: a worker asked to render this output dies on the spot,
+# as it would in a crash of a C library. Never set in normal use.
+CRASH_FOR_TESTS = "REPORTGEN_TEST_CRASH_ON"
+
+
 def _render(task: PdfTask) -> PdfResult:
     assert _renderer is not None, "worker not initialised"
+    if os.environ.get(CRASH_FOR_TESTS) == task.output:
+        os._exit(70)
     rendered = _renderer.render(task.html)
     temporary = temporary_path(task.target)
     temporary.write_bytes(rendered.data)
     return PdfResult(task, temporary, rendered.refused, rendered.renderer_warnings)
 
 
-def render_serially(tasks: list[PdfTask], asset_folders: list[Path],
-                    done: Callable[[PdfResult], None]) -> None:
-    _start_worker(asset_folders)
-    for task in tasks:
-        done(_render(task))
+def _warm() -> None:
+    """Nothing: submitted once per worker so it starts (imports WeasyPrint) early."""
 
 
-def render_in_workers(tasks: list[PdfTask], asset_folders: list[Path], jobs: int,
-                      done: Callable[[PdfResult], None]) -> None:
-    """Render `tasks` over `jobs` processes, calling `done` for each as it finishes."""
-    pending = list(reversed(tasks))
-    while pending:
-        suspects = _run_pool(pending, asset_folders, jobs, done)
-        # A worker died. Each document that was in flight is retried alone; the one
-        # that crashes its worker again is the culprit.
-        for task in suspects:
-            _run_alone(task, asset_folders, done)
+class PdfWorkers:
+    """The PDF renderers of one build: in this process (jobs=1) or a pool of workers.
+
+    `warm()` starts the workers at once, so that importing WeasyPrint in them overlaps
+    with the build's own loading and HTML rendering.
+    """
+
+    def __init__(self, asset_folders: list[Path], jobs: int) -> None:
+        self.asset_folders = asset_folders
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def warm(self) -> None:
+        if self.jobs > 1 and self.pool is None:
+            self.pool = _pool(self.asset_folders, self.jobs)
+            for _ in range(self.jobs):
+                self.pool.submit(_warm)
+
+    def render(self, tasks: list[PdfTask], done: Callable[[PdfResult], None]) -> None:
+        """Render `tasks`, calling `done` for each as it finishes. Raises WorkerCrashed."""
+        if self.jobs == 1 or (len(tasks) == 1 and self.pool is None):
+            _start_worker(self.asset_folders)
+            for task in tasks:
+                done(_render(task))
+            return
+        pending = list(reversed(tasks))
+        while pending:
+            self.warm()
+            assert self.pool is not None
+            suspects = _run_pool(self.pool, pending, self.jobs, done)
+            if suspects is None:
+                return
+            # A worker died, which breaks the whole pool. Each document that was in
+            # flight is retried alone; the one that crashes its worker again is named.
+            self.close()
+            for task in suspects:
+                _run_alone(task, self.asset_folders, done)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> PdfWorkers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def _pool(asset_folders: list[Path], jobs: int) -> ProcessPoolExecutor:
@@ -91,26 +134,25 @@ def _pool(asset_folders: list[Path], jobs: int) -> ProcessPoolExecutor:
                                max_tasks_per_child=DOCUMENTS_PER_WORKER)
 
 
-def _run_pool(pending: list[PdfTask], asset_folders: list[Path], jobs: int,
-              done: Callable[[PdfResult], None]) -> list[PdfTask]:
-    """Run until `pending` is empty (returns []) or a worker dies (returns what was in
-    flight, the rest staying in `pending`)."""
+def _run_pool(pool: ProcessPoolExecutor, pending: list[PdfTask], jobs: int,
+              done: Callable[[PdfResult], None]) -> list[PdfTask] | None:
+    """Run until `pending` is empty (returns None) or a worker dies (returns what was in
+    flight; the rest stays in `pending`)."""
     in_flight: dict[Future[PdfResult], PdfTask] = {}
-    with _pool(asset_folders, jobs) as pool:
-        try:
-            # Twice the workers in flight keeps every worker busy while knowing which
-            # documents a dead worker may have been holding.
-            while pending or in_flight:
-                while pending and len(in_flight) < 2 * jobs:
-                    task = pending.pop()
-                    in_flight[pool.submit(_render, task)] = task
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task = in_flight.pop(future)
-                    done(future.result())
-        except BrokenProcessPool:
-            return _in_order(in_flight.values())
-    return []
+    try:
+        # Twice the workers in flight keeps every worker busy while bounding which
+        # documents a dead worker may have been holding.
+        while pending or in_flight:
+            while pending and len(in_flight) < 2 * jobs:
+                task = pending.pop()
+                in_flight[pool.submit(_render, task)] = task
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task = in_flight.pop(future)
+                done(future.result())
+    except BrokenProcessPool:
+        return sorted(in_flight.values(), key=lambda task: task.output)
+    return None
 
 
 def _run_alone(task: PdfTask, asset_folders: list[Path],
@@ -121,7 +163,3 @@ def _run_alone(task: PdfTask, asset_folders: list[Path],
         except BrokenProcessPool:
             raise WorkerCrashed(task) from None
     done(result)
-
-
-def _in_order(tasks: Iterator[PdfTask] | object) -> list[PdfTask]:
-    return sorted(tasks, key=lambda task: task.output)  # type: ignore[arg-type]

@@ -11,15 +11,16 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 from markupsafe import Markup
 
 from reportgen import __version__, charts, formatting
-from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
 from reportgen.problems import Problem
-from reportgen.views import index_context, plan_context, scorecard_context
+
+if TYPE_CHECKING:
+    from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
 
 Target = Literal["html", "pdf"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
@@ -92,17 +93,23 @@ class Renderer:
                 "root": "../" * depth}
 
     def plan(self, analysis: Analysis, team: TeamAnalysis, rep: RepAnalysis) -> Page:
+        from reportgen.views import plan_context
+
         context, warnings = plan_context(team, rep)
         context.update(self._common(2, analysis.as_of, team.file.team.paper))
         return Page(self.environment.get_template("plan.html").render(context),
                     tuple(warnings))
 
     def scorecard(self, analysis: Analysis, team: TeamAnalysis) -> Page:
+        from reportgen.views import scorecard_context
+
         context = scorecard_context(team)
         context.update(self._common(1, analysis.as_of, team.file.team.paper))
         return Page(self.environment.get_template("scorecard.html").render(context))
 
     def index(self, analysis: Analysis, formats: tuple[str, ...]) -> Page:
+        from reportgen.views import index_context
+
         context = index_context(analysis.teams)
         paper = analysis.teams[0].file.team.paper if analysis.teams else "letter"
         context.update(self._common(0, analysis.as_of, paper))

@@ -1,0 +1,142 @@
+"""Time `reportgen build` on generated orgs and compare it with bare WeasyPrint.
+
+Run: python bench/build_bench.py [SIZES...]      (default: 10 100 500)
+
+For each size it prints: validate, HTML-only build, full build with --jobs 1 and with
+the default jobs (one per CPU), a no-op rebuild, a rebuild after one rep changed, the
+peak memory of the whole process tree, and the ratio of the full build to a bare
+WeasyPrint render of the same documents, serially in one process (what a hand-written
+script would do). Validate and HTML-only also run at 2000 reps.
+
+Targets on the 2-core machine: full build ≤ 0.6 × bare serial render; no-op < 2 % of a
+full build; one rep changed < 1 s plus that rep's own render; peak memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate
+
+AS_OF = "2026-11-26"
+
+
+def _tree_rss_kib(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm") as statm:
+                pages = int(statm.read().split()[1])
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, pending = 0, [root_pid]
+    while pending:
+        pid = pending.pop()
+        total += rss.get(pid, 0)
+        pending.extend(children.get(pid, []))
+    return total
+
+
+def run(args: list[str]) -> tuple[float, float]:
+    """Run reportgen; return (seconds, peak MiB of its process tree)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "reportgen", *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kib(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"reportgen {' '.join(args)} failed:\n{stderr.decode()}")
+    return time.perf_counter() - started, peak / 1024
+
+
+def bare_weasyprint(workspace: Path) -> float:
+    """Serial WeasyPrint render of exactly the documents a full build makes as PDF."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from reportgen.analysis import analyse
+    from reportgen.render import Renderer
+    from reportgen.workspace import load_workspace
+
+    analysis = analyse(load_workspace(workspace), date.fromisoformat(AS_OF))
+    renderer = Renderer(workspace, target="pdf")
+    pages = [renderer.plan(analysis, team, rep).html for team in analysis.teams
+             for rep in team.reps]
+    pages += [renderer.scorecard(analysis, team).html for team in analysis.teams]
+    base_url = (renderer.folders[0] / "assets").as_uri() + "/"
+    fonts = FontConfiguration()
+    started = time.perf_counter()
+    for html in pages:
+        HTML(string=html, base_url=base_url).write_pdf(font_config=fonts)
+    return time.perf_counter() - started
+
+
+def touch_one_rep(workspace: Path) -> None:
+    rep = sorted((workspace / "teams").glob("*/reps/*.yaml"))[0]
+    rep.write_text(rep.read_text().replace("meetings:", "meetings: 1\n  calls:", 1))
+
+
+def main() -> None:
+    sizes = [int(arg) for arg in sys.argv[1:]] or [10, 100, 500]
+    print(f"CPUs: {os.cpu_count()}; as of {AS_OF}; times in seconds, memory in MiB")
+    header = (f"{'reps':>5} {'validate':>9} {'html':>7} {'full j1':>8} {'full':>7}"
+              f" {'no-op':>6} {'one rep':>8} {'peak':>6} {'bare':>7} {'full/bare':>10}"
+              f" {'no-op/full':>11}")
+    print(header)
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in sizes:
+            workspace = generate(size, Path(scratch) / f"ws{size}")
+            out = Path(scratch) / f"out{size}"
+            common = [str(workspace), "--as-of", AS_OF, "--out", str(out), "-q"]
+            validate, _ = run(["validate", str(workspace), "--as-of", AS_OF])
+            html, _ = run(["build", *common, "--format", "html", "--force"])
+            full_serial, peak_serial = run(["build", *common, "--jobs", "1", "--force"])
+            full, peak = run(["build", *common, "--force"])
+            noop, _ = run(["build", *common])
+            touch_one_rep(workspace)
+            one_rep, _ = run(["build", *common])
+            bare = bare_weasyprint(workspace)
+            print(f"{size:>5} {validate:>9.2f} {html:>7.2f} {full_serial:>8.2f} {full:>7.2f}"
+                  f" {noop:>6.2f} {one_rep:>8.2f} {max(peak, peak_serial):>6.0f} {bare:>7.2f}"
+                  f" {full / bare:>10.2f} {noop / full:>11.3f}", flush=True)
+        for size in (2000,):
+            workspace = generate(size, Path(scratch) / f"ws{size}")
+            out = Path(scratch) / f"out{size}"
+            validate, _ = run(["validate", str(workspace), "--as-of", AS_OF])
+            html, peak = run(["build", str(workspace), "--as-of", AS_OF, "--out", str(out),
+                              "-q", "--format", "html"])
+            print(f"{size:>5} {validate:>9.2f} {html:>7.2f}   (validate and HTML-only;"
+                  f" peak {peak:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
