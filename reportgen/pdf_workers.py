@@ -13,6 +13,7 @@ finishes them or names the one that crashes.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -57,6 +58,14 @@ def _start_worker(asset_folders: list[Path]) -> None:
     from reportgen.pdf import PdfRenderer
 
     _renderer = PdfRenderer(asset_folders)
+    # Let the renderer go before interpreter shutdown: WeasyPrint's font configuration
+    # cleans up in __del__, which fails noisily once its modules are torn down.
+    atexit.register(_stop_worker)
+
+
+def _stop_worker() -> None:
+    global _renderer
+    _renderer = None
 
 
 # Fault injection for the tests: a worker asked to render this output dies on the spot,
@@ -100,8 +109,11 @@ class PdfWorkers:
         """Render `tasks`, calling `done` for each as it finishes. Raises WorkerCrashed."""
         if self.jobs == 1 or (len(tasks) == 1 and self.pool is None):
             _start_worker(self.asset_folders)
-            for task in tasks:
-                done(_render(task))
+            try:
+                for task in tasks:
+                    done(_render(task))
+            finally:
+                _stop_worker()
             return
         pending = list(reversed(tasks))
         while pending:
@@ -148,8 +160,9 @@ def _run_pool(pool: ProcessPoolExecutor, pending: list[PdfTask], jobs: int,
                 in_flight[pool.submit(_render, task)] = task
             finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
-                task = in_flight.pop(future)
-                done(future.result())
+                result = future.result()  # raises BrokenProcessPool if its worker died
+                del in_flight[future]
+                done(result)
     except BrokenProcessPool:
         return sorted(in_flight.values(), key=lambda task: task.output)
     return None

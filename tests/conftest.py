@@ -56,3 +56,28 @@ def workspace(tmp_path: Path):
         return write_workspace(tmp_path, team, reps, team_id)
 
     return make
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite the golden files under tests/golden/ from this build.")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+AS_OF = "2026-11-26"
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """The example workspace built once (HTML and PDF) into a temporary folder."""
+    from datetime import date
+
+    from reportgen.build import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("example-output")
+    report = build(EXAMPLE, BuildOptions(as_of=date.fromisoformat(AS_OF), out=out, jobs=2))
+    return out, report

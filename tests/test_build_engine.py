@@ -1,0 +1,182 @@
+"""The build engine: incremental, reproducible, atomic, parallel, sharded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reportgen.build import BuildError, BuildOptions, build, shard_of
+from reportgen.manifest import MANIFEST_NAME
+from reportgen.pdf_workers import CRASH_FOR_TESTS
+from tests.conftest import EXAMPLE, REP_YAML
+
+AS_OF = date(2026, 11, 15)
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {path.relative_to(out).as_posix(): path.read_bytes()
+            for path in sorted(out.rglob("*")) if path.is_file()}
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    return {path.relative_to(out).as_posix(): path.stat().st_mtime_ns
+            for path in out.rglob("*") if path.is_file()}
+
+
+@pytest.fixture
+def two_reps(workspace):
+    return workspace(reps={"ann": REP_YAML, "bob": REP_YAML.replace("Ann Lee", "Bob Roy")})
+
+
+def test_same_inputs_give_the_same_bytes_whatever_jobs_and_hash_seed(tmp_path):
+    outputs = []
+    for jobs, seed in (("1", "1"), ("2", "12345")):
+        out = tmp_path / f"out-{jobs}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "reportgen", "build", str(EXAMPLE), "--out",
+                        str(out), "--as-of", "2026-11-26", "--jobs", jobs, "-q"],
+                       check=True, env=env)
+        outputs.append(snapshot(out))
+    # The manifest records each file's modification time by design; the documents
+    # themselves must not differ by a byte.
+    first, second = ({name: data for name, data in output.items() if name != MANIFEST_NAME}
+                     for output in outputs)
+    assert sorted(first) == sorted(second)
+    different = [name for name in first if first[name] != second[name]]
+    assert different == []
+    assert any(name.endswith(".pdf") for name in first)
+
+
+def test_noop_rebuild_writes_nothing(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    before = mtimes(out)
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    assert report.nothing_to_do and report.built == []
+    assert mtimes(out) == before
+
+
+def test_changing_one_rep_rebuilds_its_plan_its_scorecard_and_the_index(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    before = mtimes(out)
+    rep_file = two_reps / "teams" / "core" / "reps" / "bob.yaml"
+    rep_file.write_text(rep_file.read_text().replace("closed: 50000", "closed: 60000"))
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    assert sorted(report.built) == ["core/reps/bob.html", "core/reps/bob.pdf",
+                                    "core/scorecard.html", "core/scorecard.pdf", "index.html"]
+    after = mtimes(out)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == sorted([*report.built, MANIFEST_NAME])
+
+
+def test_a_template_change_rebuilds_what_uses_it(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    own = two_reps / "templates"
+    own.mkdir()
+    (own / "scorecard.html").write_text('{% extends "scorecard_base.html" %}'
+                                        "{% block heatmap %}{% endblock %}")
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    assert report.built == ["core/scorecard.html"]
+    (own / "_macros.html").write_text(
+        (Path(__file__).parent.parent / "templates" / "_macros.html").read_text() + "\n")
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    # Every page imports the shared macros.
+    assert sorted(report.built) == ["core/reps/ann.html", "core/reps/bob.html",
+                                    "core/scorecard.html", "index.html"]
+
+
+def test_force_and_a_new_date_rebuild_everything(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    forced = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",), force=True))
+    later = build(two_reps, BuildOptions(as_of=date(2026, 11, 16), out=out, formats=("html",)))
+    expected = ["core/reps/ann.html", "core/reps/bob.html", "core/scorecard.html", "index.html"]
+    assert sorted(o for o in forced.built if not o.startswith("_assets")) == expected
+    assert sorted(later.built) == expected
+
+
+def test_outputs_of_removed_reps_and_teams_are_deleted(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    (out / "core" / "reps" / "notes-by-hand.txt").write_text("mine")
+    (two_reps / "teams" / "core" / "reps" / "bob.yaml").unlink()
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    assert report.removed == ["core/reps/bob.html", "core/reps/bob.pdf"]
+    assert not (out / "core" / "reps" / "bob.pdf").exists()
+    # A file reportgen did not write is never touched.
+    assert (out / "core" / "reps" / "notes-by-hand.txt").read_text() == "mine"
+
+
+def test_bad_data_leaves_the_previous_output_byte_identical(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    before = snapshot(out)
+    rep_file = two_reps / "teams" / "core" / "reps" / "ann.yaml"
+    rep_file.write_text(rep_file.read_text().replace("quota: 100000", "quota: -1"))
+    with pytest.raises(Exception, match="negative"):
+        build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    assert snapshot(out) == before
+
+
+def test_a_crashing_worker_fails_the_build_naming_the_rep(two_reps, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    before = snapshot(out)
+    monkeypatch.setenv(CRASH_FOR_TESTS, "core/reps/bob.pdf")
+    two_reps.joinpath("teams/core/team.yaml").write_text(
+        two_reps.joinpath("teams/core/team.yaml").read_text().replace("Test Team", "Team B"))
+    with pytest.raises(BuildError) as caught:
+        build(two_reps, BuildOptions(as_of=AS_OF, out=out, jobs=2))
+    assert "core/reps/bob.pdf" in str(caught.value)
+    assert "teams/core/reps/bob.yaml" in str(caught.value)
+    # Nothing changed: no PDF was put in place, no temporary file is left.
+    assert snapshot(out) == before
+
+
+def test_shards_split_the_plans_and_only_index_assembles(tmp_path):
+    workspace = tmp_path / "ws"
+    shutil.copytree(EXAMPLE / "teams", workspace / "teams")
+    plans = set()
+    for shard in (1, 2, 3):
+        out = tmp_path / f"shard-{shard}"
+        report = build(workspace, BuildOptions(as_of=AS_OF, out=out, formats=("html",),
+                                               shard=(shard, 3)))
+        built = {o for o in report.built if o.endswith(".html")}
+        assert all("/reps/" in output for output in built)
+        assert plans.isdisjoint(built)
+        plans |= built
+    assert len(plans) == 6
+    final = build(workspace, BuildOptions(as_of=AS_OF, out=tmp_path / "final",
+                                          formats=("html",), only_index=True))
+    assert sorted(o for o in final.built if not o.startswith("_assets")) == [
+        "index.html", "west-enterprise/scorecard.html"]
+    assert shard_of("west-enterprise", "maya-chen", 3) == shard_of("west-enterprise",
+                                                                    "maya-chen", 3)
+
+
+def test_leftover_temporary_files_are_cleaned(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    leftover = out / "core" / ".ann.pdf.abc123.reportgen-tmp"
+    leftover.write_bytes(b"half a pdf")
+    rep_file = two_reps / "teams" / "core" / "reps" / "ann.yaml"
+    rep_file.write_text(rep_file.read_text() + "role: AE\n")
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    assert not leftover.exists()
+
+
+def test_out_cannot_be_the_workspace(two_reps):
+    from reportgen.build import SelectionError
+
+    with pytest.raises(SelectionError):
+        build(two_reps, BuildOptions(as_of=AS_OF, out=two_reps))
+    with pytest.raises(SelectionError):
+        build(two_reps, BuildOptions(as_of=AS_OF, out=two_reps / "teams" / "x"))
