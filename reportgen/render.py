@@ -8,8 +8,9 @@ second, so a workspace overrides any file by name (or one block of it, with
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -62,6 +63,16 @@ def asset_names(folders: list[Path]) -> list[str]:
     return sorted(names)
 
 
+def document_date(as_of: date) -> str:
+    """The date stamped into documents (the PDF's creation date): `SOURCE_DATE_EPOCH`
+    when set (the reproducible-builds convention), else midnight UTC of `--as-of`."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = datetime.fromtimestamp(int(epoch), tz=UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{as_of.isoformat()}T00:00:00Z"
+
+
 @dataclass(frozen=True)
 class Page:
     """One rendered page and the warnings its content raised."""
@@ -89,6 +100,7 @@ class Renderer:
 
     def _common(self, depth: int, as_of: date, paper: str) -> dict[str, Any]:
         return {"asset": self._asset_url(depth), "as_of": as_of, "target": self.target,
+                "created": document_date(as_of),
                 "paper": PAPER_SIZES[self.paper or paper], "version": __version__,
                 "root": "../" * depth}
 

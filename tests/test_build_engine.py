@@ -180,3 +180,16 @@ def test_out_cannot_be_the_workspace(two_reps):
         build(two_reps, BuildOptions(as_of=AS_OF, out=two_reps))
     with pytest.raises(SelectionError):
         build(two_reps, BuildOptions(as_of=AS_OF, out=two_reps / "teams" / "x"))
+
+
+def test_pdf_dates_come_from_as_of_or_source_date_epoch(two_reps, tmp_path, monkeypatch):
+    import pypdf
+
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("pdf",), reps=("ann",)))
+    info = pypdf.PdfReader(out / "core" / "reps" / "ann.pdf").metadata
+    assert info["/CreationDate"].startswith("D:20261115000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 22:13:20 UTC
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("pdf",), reps=("ann",)))
+    info = pypdf.PdfReader(out / "core" / "reps" / "ann.pdf").metadata
+    assert info["/CreationDate"].startswith("D:20231114221320")
