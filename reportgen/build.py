@@ -140,6 +140,9 @@ def _build(workspace: Path, options: BuildOptions, progress: Progress | None) ->
             and all(record.still_there(out / path)
                     for path, record in manifest.outputs.items())):
         warnings = [Problem(**_warning_fields(w)) for w in manifest.warnings]
+        if options.strict and warnings:
+            raise DataError([replace(w, severity=Severity.ERROR) for w in warnings],
+                            "; --strict: nothing was written.")
         return BuildReport(out, skipped=len(manifest.outputs), warnings=warnings,
                            seconds=time.perf_counter() - started, nothing_to_do=True)
 
@@ -344,7 +347,8 @@ def _plan_outputs(analysis: Analysis, selected: dict[str, set[str] | None],
                 planned.append(_Planned(f"{team.id}/reps/{rep.id}.{fmt}", "plan", fmt,
                                         digest(key, fmt), team, rep, rep.file.file))
         if team_pages:
-            rep_files = [prints.files.get(rep.file.file, "") for rep in team.reps]
+            # Ids too: the scorecard links each plan by its file name.
+            rep_files = [f"{rep.id}:{prints.files.get(rep.file.file, '')}" for rep in team.reps]
             key = digest(prints.options, prints.templates["scorecard.html"], team_file,
                          *rep_files)
             for fmt in options.formats:
@@ -363,8 +367,8 @@ def _render_html(analysis: Analysis, todo: list[_Planned], workspace: Path,
                  options: BuildOptions, note: Progress
                  ) -> tuple[dict[str, str], list[tuple[_Planned, str]], list[Problem]]:
     """HTML files to write, PDF inputs to render, and warnings raised by the content."""
-    screen = Renderer(workspace, target="html", paper=options.paper)
-    printed = Renderer(workspace, target="pdf", paper=options.paper)
+    screen = Renderer(workspace, target="html", paper=options.paper, formats=options.formats)
+    printed = Renderer(workspace, target="pdf", paper=options.paper, formats=options.formats)
     html_pages: dict[str, str] = {}
     pdf_inputs: list[tuple[_Planned, str]] = []
     warnings: list[Problem] = []
@@ -389,7 +393,7 @@ def _page(renderer: Renderer, analysis: Analysis, item: _Planned, options: Build
     if item.kind == "scorecard":
         assert item.team is not None
         return renderer.scorecard(analysis, item.team)
-    return renderer.index(analysis, options.formats)
+    return renderer.index(analysis)
 
 
 @dataclass
@@ -473,7 +477,12 @@ def _remove_stale(out: Path, analysis: Analysis, renderer: Renderer, manifest: M
     alive.update(f"_assets/{name}" for name in asset_names(renderer.folders))
     removed = []
     for output in sorted(set(manifest.outputs) - alive):
-        (out / output).unlink(missing_ok=True)
+        target = (out / output).resolve()
+        if not target.is_relative_to(out):
+            # A manifest edited or copied by hand never makes us delete outside `out`.
+            del manifest.outputs[output]
+            continue
+        target.unlink(missing_ok=True)
         del manifest.outputs[output]
         _remove_empty_parents(out / output, out)
         removed.append(output)

@@ -131,11 +131,29 @@ class TeamFigures:
 
 # ------------------------------------------------------------------------------ numbers
 
+def exact(amount: Amount | Fraction) -> Fraction:
+    """An amount as the exact number written: 0.3 is 3/10, not the nearest binary float.
+
+    A float's repr is the shortest text that reads back as the same float, which for
+    anything a person writes in a YAML file is what they wrote.
+    """
+    if isinstance(amount, Fraction):
+        return amount
+    if isinstance(amount, float):
+        return Fraction(repr(amount))
+    return Fraction(amount)
+
+
+def plain_number(value: Fraction) -> Amount:
+    """An exact sum or difference back as an int when whole, else a float."""
+    return value.numerator if value.denominator == 1 else float(value)
+
+
 def attainment(closed: Amount, quota: Amount) -> Fraction | None:
     """closed ÷ quota; not applicable (None) for a quota of 0."""
     if quota == 0:
         return None
-    return Fraction(closed) / Fraction(quota)
+    return exact(closed) / exact(quota)
 
 
 def period_elapsed(start: date, end: date, as_of: date) -> Fraction:
@@ -155,14 +173,14 @@ def rep_period_start(team: Team, rep: Rep) -> date:
 
 
 def remaining(quota: Amount, closed: Amount) -> Amount:
-    return max(quota - closed, 0)
+    return plain_number(max(exact(quota) - exact(closed), Fraction(0)))
 
 
 def coverage(pipeline: Amount, remaining_quota: Amount) -> Fraction | None:
     """pipeline ÷ remaining; None once the quota is met (nothing left to cover)."""
     if remaining_quota == 0:
         return None
-    return Fraction(pipeline) / Fraction(remaining_quota)
+    return exact(pipeline) / exact(remaining_quota)
 
 
 def on_pace(attainment_ratio: Fraction | None, elapsed: Fraction) -> bool | None:
@@ -185,7 +203,7 @@ def needed_per_week(remaining_quota: Amount, period_start: date, end: date,
     days_left = (end - counting_from).days
     if days_left <= 0:
         return None
-    return float(Fraction(remaining_quota) / Fraction(days_left, 7))
+    return float(exact(remaining_quota) / Fraction(days_left, 7))
 
 
 def is_stale(assessed: date | None, as_of: date, stale_after_days: int) -> bool:
@@ -282,7 +300,7 @@ def rep_figures(rep: Rep, team: Team, as_of: date) -> RepFigures:
     quota_met = quota != 0 and left == 0
     needs_attention = quota != 0 and (
         not pace or (not quota_met and cover is not None
-                     and cover < Fraction(team.coverage_target)))
+                     and cover < exact(team.coverage_target)))
     standings = skill_standings(rep, team, as_of)
     fixes = fix_views(rep, team, as_of)
     return RepFigures(
@@ -333,10 +351,11 @@ def manager_roadblocks(team: Team, reps: list[tuple[str, Rep]], as_of: date
 
 def team_figures(team: Team, reps: list[tuple[str, Rep, RepFigures]], as_of: date
                  ) -> TeamFigures:
-    closed = sum((figures.closed for _, _, figures in reps), 0)
-    pipeline = sum((figures.pipeline for _, _, figures in reps), 0)
-    quota = team.quota if team.quota is not None else sum(
-        (figures.quota for _, _, figures in reps), 0)
+    closed = plain_number(sum((exact(figures.closed) for _, _, figures in reps), Fraction(0)))
+    pipeline = plain_number(sum((exact(figures.pipeline) for _, _, figures in reps),
+                                Fraction(0)))
+    quota = team.quota if team.quota is not None else plain_number(
+        sum((exact(figures.quota) for _, _, figures in reps), Fraction(0)))
     ratio = attainment(closed, quota)
     elapsed = period_elapsed(team.period.start, team.period.end, as_of)
     return TeamFigures(

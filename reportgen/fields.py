@@ -48,6 +48,18 @@ def _resolved(value: Any) -> Any:
     return value.resolve() if isinstance(value, Scalar) else value
 
 
+def _number(value: Any) -> Any:
+    """A plain decimal number, or the value itself to be refused by the caller."""
+    if isinstance(value, Scalar):
+        number = value.number()
+        return value if number is None else number
+    return value
+
+
+# Far above any quota, far below where sums and ratios stop being exact.
+MONEY_LIMIT = 10**15
+
+
 def to_text(value: Any) -> Any:
     if isinstance(value, Scalar):
         return value.raw
@@ -60,39 +72,47 @@ def to_text(value: Any) -> Any:
 
 
 def to_whole_number(value: Any) -> Any:
-    resolved = _resolved(value)
+    resolved = _number(value)
     if isinstance(resolved, bool) or not isinstance(resolved, int):
         raise _fail("whole_number", "expected a whole number", value)
     return resolved
 
 
 def to_rating(value: Any) -> Any:
-    resolved = _resolved(value)
+    resolved = _number(value)
     if isinstance(resolved, bool) or not isinstance(resolved, int):
         raise _fail("rating", "expected a whole-number rating", value)
     return resolved
 
 
 def to_money(value: Any) -> Any:
-    resolved = _resolved(value)
+    resolved = _number(value)
     if isinstance(resolved, bool) or not isinstance(resolved, (int, float)):
+        if isinstance(value, Scalar) and re.fullmatch(r"0[0-9_]+", value.raw):
+            raise _fail("money", "write the amount without a leading zero (YAML would read"
+                        " it as an octal number)", value)
         raise _fail("money", "expected an amount (a plain number such as 250000)", value)
     if isinstance(resolved, float) and not math.isfinite(resolved):
         raise _fail("money", "expected a finite amount", value)
     if resolved < 0:
         raise PydanticCustomError("money", "amount {got} is negative; it must be 0 or more",
                                   {"got": describe(value).strip("'")})
+    if resolved > MONEY_LIMIT:
+        raise PydanticCustomError("money", "amount {got} is too large (the limit is"
+                                  " 1,000,000,000,000,000)", {"got": describe(value)})
     return resolved
 
 
 def to_positive_number(value: Any) -> Any:
-    resolved = _resolved(value)
+    resolved = _number(value)
     if isinstance(resolved, bool) or not isinstance(resolved, (int, float)) or not (
         math.isfinite(resolved)
     ):
         raise _fail("number", "expected a number", value)
     if resolved <= 0:
         raise _fail("number", "expected a number above 0", value)
+    if resolved > MONEY_LIMIT:
+        raise _fail("number", "expected a reasonable number", value)
     return float(resolved)
 
 
@@ -123,7 +143,7 @@ def to_lower_word(value: Any) -> Any:
 
 def to_result_value(value: Any) -> Any:
     """A `results.*` figure: a number when it reads as one, else short text as written."""
-    resolved = _resolved(value)
+    resolved = _number(value)
     if isinstance(resolved, (int, float)) and not isinstance(resolved, bool) and math.isfinite(
         resolved
     ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from fractions import Fraction
 
@@ -51,7 +52,8 @@ def percent(ratio: Fraction | float | None) -> str:
     if 0 < value < 1:
         return "<1%"
     if 99 < value < 100:
-        return f"{value:.1f}%".replace(".0%", "%")  # never round up to a met quota
+        # Never round up to a met quota: 99.96% reads 99.9%.
+        return f"{math.floor(value * 10) / 10:.1f}%"
     return f"{value:.0f}%"
 
 

@@ -29,6 +29,12 @@ EMBEDDABLE_PREFIX = "data:image/"  # inline images are part of the note: nothing
 class RenderedMarkdown:
     html: Markup
     refused: tuple[str, ...]  # image sources that were not embedded
+    as_plain_text: bool = False  # too convoluted to format: shown as written instead
+
+
+# Python-Markdown's link parsing is quadratic in nested brackets and its list parsing
+# recursive: a hostile note could stall or crash a build. Such notes are shown as text.
+MAX_BRACKETS = 200
 
 
 class _RefuseOutsideImages(Treeprocessor):
@@ -69,14 +75,23 @@ _renderer = _Renderer()
 def render_markdown(text: str | None) -> RenderedMarkdown:
     if not text:
         return RenderedMarkdown(Markup(""), ())
+    if text.count("[") > MAX_BRACKETS:
+        return _as_plain_text(text)
     renderer = _renderer
     renderer.md.reset()
     renderer.images.refused = []
-    html = renderer.md.convert(text)
+    try:
+        html = renderer.md.convert(text)
+    except RecursionError:
+        return _as_plain_text(text)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes=LINK_SCHEMES | {"data"}, attribute_filter=_only_safe_urls,
                       link_rel="noopener noreferrer nofollow", strip_comments=True)
     return RenderedMarkdown(Markup(clean), tuple(renderer.images.refused))
+
+
+def _as_plain_text(text: str) -> RenderedMarkdown:
+    return RenderedMarkdown(Markup('<p class="as-written">{}</p>').format(text), (), True)
 
 
 def _only_safe_urls(tag: str, attribute: str, value: str) -> str | None:

@@ -84,10 +84,13 @@ class Page:
 class Renderer:
     """Renders every page of a workspace for one target (the HTML file or the PDF input)."""
 
-    def __init__(self, workspace: Path, *, target: Target, paper: str | None = None) -> None:
+    def __init__(self, workspace: Path, *, target: Target, paper: str | None = None,
+                 formats: tuple[str, ...] = ("html", "pdf")) -> None:
         self.folders = template_folders(workspace)
         self.target = target
         self.paper = paper
+        # Which documents the build makes, so pages link to files that exist.
+        self.formats = formats
         self.environment = _environment(tuple(self.folders))
 
     def _asset_url(self, depth: int) -> Any:
@@ -100,7 +103,10 @@ class Renderer:
 
     def _common(self, depth: int, as_of: date, paper: str) -> dict[str, Any]:
         return {"asset": self._asset_url(depth), "as_of": as_of, "target": self.target,
-                "created": document_date(as_of),
+                "created": document_date(as_of), "formats": self.formats,
+                # Links between documents point at the same kind of file where it exists.
+                "link_ext": ("pdf" if self.target == "pdf" or "html" not in self.formats
+                             else "html"),
                 "paper": PAPER_SIZES[self.paper or paper], "version": __version__,
                 "root": "../" * depth}
 
@@ -119,13 +125,12 @@ class Renderer:
         context.update(self._common(1, analysis.as_of, team.file.team.paper))
         return Page(self.environment.get_template("scorecard.html").render(context))
 
-    def index(self, analysis: Analysis, formats: tuple[str, ...]) -> Page:
+    def index(self, analysis: Analysis) -> Page:
         from reportgen.views import index_context
 
         context = index_context(analysis.teams)
         paper = analysis.teams[0].file.team.paper if analysis.teams else "letter"
         context.update(self._common(0, analysis.as_of, paper))
-        context["formats"] = formats
         return Page(self.environment.get_template("index.html").render(context))
 
 

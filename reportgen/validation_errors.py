@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -78,12 +79,26 @@ def _without_non_file_steps(loc: tuple[Any, ...]) -> NodePath:
         isinstance(part, str) and part.startswith("function-")))
 
 
+def looks_like_text(key: str) -> bool:
+    """A key with spaces or a long one is usually a line of text that lost its indentation
+    (perhaps from a private note): messages do not repeat it."""
+    return " " in key or len(key) > 40
+
+
+def _shown(path: NodePath) -> str:
+    return format_path(tuple("?" if isinstance(part, str) and looks_like_text(part) else part
+                             for part in path))
+
+
 def problems_from(error: ValidationError, model: type[BaseModel], document: Document,
                   rep: str | None = None) -> list[Problem]:
     problems = []
     for detail in error.errors(include_url=False, include_context=True, include_input=True):
         path = _without_non_file_steps(tuple(detail["loc"]))
-        problems.append(_problem(detail, path, model, document, rep))
+        problem = _problem(detail, path, model, document, rep)
+        if any(isinstance(part, str) and looks_like_text(part) for part in path):
+            problem = replace(problem, path=_shown(path))
+        problems.append(problem)
     return problems
 
 
@@ -93,6 +108,12 @@ def _problem(detail: Any, path: NodePath, model: type[BaseModel], document: Docu
     value = detail.get("input")
     field = str(path[-1]) if path else ""
     if kind == "extra_forbidden":
+        if looks_like_text(field):
+            # Likely a line of text that lost its indentation: perhaps part of a note
+            # (even a private one), so it is not repeated here.
+            return document.problem(path, "unknown field: this line reads as a new key; check"
+                                    " the indentation of the text above it", key=True,
+                                    rep=rep, shown_path=format_path((*path[:-1], "?")))
         owner = _model_at(model, path[:-1])
         hint = did_you_mean(field, owner.model_fields) if owner else ""
         return document.problem(path, f"unknown field '{field}'{hint}", key=True, rep=rep)

@@ -21,6 +21,7 @@ from reportgen.problems import Problem, Severity
 from reportgen.yamlfile import NodePath
 
 LATEST_ONE_ON_ONES = 3
+RECENT_WINS = 3
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class _MarkdownCollector:
 
     def render(self, text: str | None, path: NodePath) -> Markup:
         rendered = render_markdown(text)
+        if rendered.as_plain_text:
+            self.warnings.append(self.rep.file.document.problem(
+                path, "shown as plain text: too convoluted to format as Markdown",
+                severity=Severity.WARNING, rep=self.rep.id))
         for source in rendered.refused:
             shown = source if len(source) <= 80 else source[:79] + "…"
             self.warnings.append(self.rep.file.document.problem(
@@ -73,7 +78,7 @@ def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], 
         "older_notes": max(0, len(model.one_on_ones) - LATEST_ONE_ON_ONES),
         "active_fixes": list(figures.active_fixes),
         "planned_fixes": list(figures.fixes_with("planned")),
-        "wins": _latest_first(figures.fixes_with("done")),
+        "wins": _latest_first(figures.fixes_with("done"))[:RECENT_WINS],
         "open_roadblocks": list(figures.open_roadblocks),
         "warnings": [warning.message for warning in rep.warnings],
     }

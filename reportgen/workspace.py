@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from reportgen.fields import SLUG
 from reportgen.model import Rep, Team
 from reportgen.problems import DataError, Problem, Severity
-from reportgen.validation_errors import did_you_mean, problems_from
+from reportgen.validation_errors import did_you_mean, looks_like_text, problems_from
 from reportgen.yamlfile import Document, Scalar, YamlFileError, read_document
 
 TEAMS_FOLDER = "teams"
@@ -103,10 +103,12 @@ def _relative(root: Path, path: Path) -> str:
 
 def _read(path: Path, file: str, problems: list[Problem]) -> Document | None:
     try:
-        return read_document(path, file)
+        document = read_document(path, file)
     except YamlFileError as error:
         problems.append(error.problem)
         return None
+    problems.extend(document.problems)
+    return document
 
 
 def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem]]:
@@ -134,6 +136,8 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
                 problems.extend(problems_from(error, Team, document))
             else:
                 problems.extend(check_team(team, document))
+                if document.problems:
+                    team = None
     reps, rep_files = _load_reps(root, team_dir, team_id, team, problems)
     if team is None or document is None:
         return None, problems
@@ -154,7 +158,7 @@ def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
         if path.name.startswith(".") or not path.is_file():
             continue
         file = _relative(root, path)
-        if path.suffix == ".yml":
+        if path.suffix in (".yml", ".YML", ".YAML", ".Yaml"):
             problems.append(_whole_file(file, f"rename to {path.stem}.yaml (rep files end in"
                                         " .yaml)"))
             continue
@@ -173,6 +177,8 @@ def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
             rep = Rep.model_validate(document.data)
         except ValidationError as error:
             problems.extend(problems_from(error, Rep, document, rep=path.stem))
+            continue
+        if document.problems:
             continue
         reps.append(RepFile(path.stem, team_id, document, rep))
     return reps, rep_files
@@ -223,6 +229,13 @@ def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list
     skills = data.get("skills")
     if isinstance(skills, dict):
         for skill_id, assessment in skills.items():
+            if skill_id not in skill_ids and looks_like_text(skill_id):
+                # Text that lost its indentation (maybe a private note): not repeated.
+                problems.append(document.problem(
+                    ("skills", skill_id), "this line reads as a skill id; check the"
+                    " indentation of the text above it", key=True, rep=rep_id,
+                    shown_path="skills.?"))
+                continue
             if skill_id not in skill_ids:
                 problems.append(document.problem(
                     ("skills", skill_id),
@@ -258,7 +271,7 @@ def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list
 
 
 def _rating_out_of_scale(raw_rating: object, team: Team) -> str | None:
-    rating = raw_rating.resolve() if isinstance(raw_rating, Scalar) else None
+    rating = raw_rating.number() if isinstance(raw_rating, Scalar) else None
     if not isinstance(rating, int) or isinstance(rating, bool):
         return None  # the model reports the type error
     if rating > team.scale.max:

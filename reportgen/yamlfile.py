@@ -71,11 +71,32 @@ class Scalar:
             # e.g. 2026-02-30 looks like a date but is none: leave it as text.
             return self.raw
 
+    def number(self) -> int | float | None:
+        """The number this scalar is written as in plain decimal, else None.
+
+        Stricter than YAML 1.1 on purpose: `050000` (octal to YAML), `1:30`
+        (sexagesimal) and `0x1F` are not amounts a manager means, so they are refused
+        rather than silently misread. Digit separators (`1_200_000`) are fine.
+        """
+        if not self.plain:
+            return None
+        text = self.raw.replace("_", "")
+        if len(text) > 40:  # far beyond any amount; also keeps int() away from huge text
+            return None
+        if _INTEGER.fullmatch(text):
+            return int(text)
+        if _DECIMAL_FRACTION.fullmatch(text):
+            return float(text)
+        return None
+
     def __str__(self) -> str:
         return self.raw
 
 
-_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,30})")
+_INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DECIMAL_FRACTION = re.compile(
+    r"[-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)")
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
              "FALSE": False}
 _RESOLVER = yaml.resolver.Resolver()
@@ -93,11 +114,14 @@ class YamlFileError(Exception):
 class Document:
     """One parsed file: its data, and where each of its nodes was written."""
 
-    __slots__ = ("_marks", "data", "file")
+    __slots__ = ("_marks", "data", "file", "problems")
 
-    def __init__(self, file: str, data: Any, marks: dict[int, Any] | None = None) -> None:
+    def __init__(self, file: str, data: Any, marks: dict[int, Any] | None = None,
+                 problems: list[Problem] | None = None) -> None:
         self.file = file  # relative to the workspace, with forward slashes
         self.data = data
+        # Errors found while parsing that still let the rest be checked (duplicate keys).
+        self.problems = problems or []
         # id(container) → for a mapping {key: (key line, key column, value line, value
         # column)}, the value half None for a key written empty; for a list, [(line,
         # column)] per item. Keyed by identity so reading costs no path tuples.
@@ -156,7 +180,7 @@ def read_document(path: Path, file: str) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _file_problem(file, f"file is {size / 1024 / 1024:.1f} MiB; the limit is 1 MiB"
+            raise _file_problem(file, f"file is {size / 1024 / 1024:.2f} MiB; the limit is 1 MiB"
                                 " (a rep file is normally a few KiB)")
         raw = path.read_bytes()
     except OSError as error:
@@ -188,7 +212,7 @@ def parse_document(text: str, file: str) -> Document:
     if not _MEANINGFUL_LINE.search(text):
         raise _file_problem(file, "file is empty; expected a mapping of fields")
     try:
-        data, marks = _build(text, file)
+        data, marks, duplicates = _build(text, file)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -199,7 +223,7 @@ def parse_document(text: str, file: str) -> Document:
         raise _file_problem(file, f"YAML syntax error: {reason}", line, column) from None
     except yaml.YAMLError as error:
         raise _file_problem(file, f"YAML syntax error: {error}") from None
-    return Document(file, data, marks)
+    return Document(file, data, marks, duplicates)
 
 
 def _events(text: str) -> Iterator[events.Event]:
@@ -220,9 +244,14 @@ def _events(text: str) -> Iterator[events.Event]:
 _CONTAINER, _KEY, _IS_MAPPING, _MARKS, _KEY_MARK, _ANCHOR, _NODES = range(7)
 
 
-def _build(text: str, file: str) -> tuple[Any, dict[int, Any]]:
-    """The file's data and marks, from the parser's events, in one tight loop."""
+def _build(text: str, file: str) -> tuple[Any, dict[int, Any], list[Problem]]:
+    """The file's data and marks, from the parser's events, in one tight loop.
+
+    Duplicate keys come back as problems (the second value is dropped) so the rest of
+    the file is still checked; anything else wrong stops the parse with YamlFileError.
+    """
     stack: list[list[Any]] = []
+    duplicates: list[Problem] = []
     marks: dict[int, Any] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     root: Any = None
@@ -245,17 +274,14 @@ def _build(text: str, file: str) -> tuple[Any, dict[int, Any]]:
                            " values", event)
             top = stack[-1] if stack else None
             if top is not None and top[_IS_MAPPING] and top[_KEY] is None:
-                key = event.value
-                if key in top[_MARKS]:
-                    first = top[_MARKS][key][0]
-                    raise fail(f"duplicate key '{key}' (first written on line {first});"
-                               " YAML would silently keep only the last one", event)
-                top[_KEY] = key
-                top[_KEY_MARK] = event.start_mark
+                if event.anchor is not None:
+                    anchors[event.anchor] = (Scalar(event.value, bool(event.implicit[0])), 1)
+                _set_key(stack, event.value, event, duplicates, file)
                 continue
             plain = bool(event.implicit[0])
-            value: Any = None if plain and event.value in _NULL_WORDS else Scalar(
-                event.value, plain)
+            # An empty value means absent, however it is written ('', "", a bare key).
+            value: Any = None if (plain and event.value in _NULL_WORDS) or not event.value \
+                else Scalar(event.value, plain)
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
         elif kind is mapping_start or kind is sequence_start:
@@ -295,8 +321,7 @@ def _build(text: str, file: str) -> tuple[Any, dict[int, Any]]:
             if top is not None and top[_IS_MAPPING] and top[_KEY] is None:
                 if not isinstance(value, Scalar):
                     raise fail("a key must be plain text", event)
-                top[_KEY] = value.raw
-                top[_KEY_MARK] = event.start_mark
+                _set_key(stack, value.raw, event, duplicates, file)
                 continue
         elif kind is events.DocumentStartEvent:
             documents += 1
@@ -316,12 +341,38 @@ def _build(text: str, file: str) -> tuple[Any, dict[int, Any]]:
         stack[-1][_NODES] += nodes
         _note_position(stack[-1], event.start_mark)
         _attach(stack[-1], value)
-    return root, marks
+    return root, marks, duplicates
+
+
+class _Duplicate(str):
+    """The key of a value written a second time under the same name: not kept."""
+
+
+def _set_key(stack: list[list[Any]], key: str, event: events.Event,
+             duplicates: list[Problem], file: str) -> None:
+    top = stack[-1]
+    top[_KEY_MARK] = event.start_mark
+    if key not in top[_MARKS]:
+        top[_KEY] = key
+        return
+    path: list[str | int] = []
+    for frame in stack[:-1]:
+        path.append(frame[_KEY] if frame[_IS_MAPPING] else len(frame[_CONTAINER]))
+    path.append(key)
+    first = top[_MARKS][key][0]
+    mark = event.start_mark
+    duplicates.append(Problem(
+        file, mark.line + 1, mark.column + 1, Severity.ERROR, format_path(tuple(path)),
+        f"duplicate key '{key}' (first written on line {first}); YAML would silently keep"
+        " only the last one"))
+    top[_KEY] = _Duplicate(key)
 
 
 def _note_position(frame: list[Any], mark: Any) -> None:
     """Record where the value about to join `frame` starts."""
     if frame[_IS_MAPPING]:
+        if isinstance(frame[_KEY], _Duplicate):
+            return
         key_mark = frame[_KEY_MARK]
         frame[_MARKS][frame[_KEY]] = (key_mark.line + 1, key_mark.column + 1,
                                       mark.line + 1, mark.column + 1)
@@ -332,7 +383,9 @@ def _note_position(frame: list[Any], mark: Any) -> None:
 def _attach(frame: list[Any], value: Any) -> None:
     if frame[_IS_MAPPING]:
         key = frame[_KEY]
-        if value is None:
+        if isinstance(key, _Duplicate):
+            pass
+        elif value is None:
             # An empty value means absent; remember the key was written, for messages.
             key_line, key_column, _, _ = frame[_MARKS][key]
             frame[_MARKS][key] = (key_line, key_column, None, None)

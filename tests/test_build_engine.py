@@ -193,3 +193,28 @@ def test_pdf_dates_come_from_as_of_or_source_date_epoch(two_reps, tmp_path, monk
     build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("pdf",), reps=("ann",)))
     info = pypdf.PdfReader(out / "core" / "reps" / "ann.pdf").metadata
     assert info["/CreationDate"].startswith("D:20231114221320")
+
+
+def test_strict_fails_even_when_nothing_changed(two_reps, tmp_path):
+    from reportgen.problems import DataError
+
+    out = tmp_path / "out"
+    stale = REP_YAML.replace("prospecting: 3",
+                             "prospecting: {rating: 3, assessed: 2025-01-01}")
+    (two_reps / "teams" / "core" / "reps" / "ann.yaml").write_text(stale)
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    assert report.warnings
+    with pytest.raises(DataError):
+        build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",), strict=True))
+
+
+def test_renaming_a_rep_rebuilds_the_scorecard_that_links_it(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    reps = two_reps / "teams" / "core" / "reps"
+    (reps / "bob.yaml").rename(reps / "zed.yaml")
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    assert "core/scorecard.html" in report.built
+    scorecard = (out / "core" / "scorecard.html").read_text()
+    assert "reps/zed.html" in scorecard and "reps/bob.html" not in scorecard
+    assert report.removed == ["core/reps/bob.html"]

@@ -272,3 +272,25 @@ def test_managers_roadblocks_oldest_first():
     blocks = _team_figures(team(), reps).manager_roadblocks
     assert [(b.rep_id, b.roadblock.issue, b.age_days) for b in blocks] == [
         ("b", "pricing", 26), ("a", "legal", 14), ("b", "undated", None)]
+
+
+def test_decimal_amounts_compare_exactly():
+    # 0.3 of a 1.0 quota after 3 of 10 days is exactly on pace; 0.77 / 0.7 is exactly
+    # 1.1, the coverage target. Binary floats get both of these wrong.
+    ten_days = team(period={"name": "P", "start": date(2026, 1, 1), "end": date(2026, 1, 10)},
+                    coverage_target=1.1)
+    figures = coaching.rep_figures(rep(quota=1, results={"closed": 0.3, "pipeline": 0.77}),
+                                   ten_days, date(2026, 1, 3))
+    assert figures.attainment == figures.elapsed == Fraction(3, 10)
+    assert figures.on_pace is True
+    assert figures.coverage == Fraction(11, 10)
+    assert figures.needs_attention is False
+    assert figures.remaining == 0.7
+
+
+def test_team_sums_are_exact():
+    reps = {"a": rep(quota=0.1, results={"closed": 0.1}),
+            "b": rep(quota=0.2, results={"closed": 0.2})}
+    figures = _team_figures(team(), reps)
+    assert figures.quota == 0.3 and figures.closed == 0.3
+    assert figures.attainment == 1 and figures.gap == 0

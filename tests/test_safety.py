@@ -144,3 +144,12 @@ def test_inline_data_images_are_kept():
              "nGNgYAAAAAMAAWgmWQ0AAAAASUVORK5CYII=")
     rendered = render_markdown(f"![dot]({pixel})")
     assert rendered.refused == () and pixel in rendered.html
+
+
+@pytest.mark.parametrize("note", ["[" * 3000 + "x" + "]" * 3000,
+                                  "\n".join("    " * depth + "- item" for depth in range(600))])
+def test_convoluted_notes_are_shown_as_text_quickly(note):
+    rendered = render_markdown(note)
+    assert rendered.as_plain_text or rendered.html
+    if rendered.as_plain_text:
+        assert "<p class=\"as-written\">" in rendered.html

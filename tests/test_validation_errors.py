@@ -46,7 +46,20 @@ REP_CASES = [
         f"{REP}:2:8: error: quota: expected an amount (a plain number such as 250000),"
         " got '100k'"]),
     ("infinite money", REP_YAML.replace("pipeline: 150000", "pipeline: .inf"), [
-        f"{REP}:5:13: error: results.pipeline: expected a finite amount, got '.inf'"]),
+        f"{REP}:5:13: error: results.pipeline: expected an amount (a plain number such as"
+        " 250000), got '.inf'"]),
+    ("octal-looking money", REP_YAML.replace("closed: 50000", "closed: 050000"), [
+        f"{REP}:4:11: error: results.closed: write the amount without a leading zero (YAML"
+        " would read it as an octal number), got '050000'"]),
+    ("absurd money", REP_YAML.replace("closed: 50000", "closed: 1.0e+308"), [
+        f"{REP}:4:11: error: results.closed: amount '1.0e+308' is too large (the limit is"
+        " 1,000,000,000,000,000)"]),
+    ("thousands of digits", REP_YAML.replace("closed: 50000", "closed: " + "9" * 5000), [
+        f"{REP}:4:11: error: results.closed: expected an amount (a plain number such as"
+        " 250000), got '" + "9" * 40 + "…'"]),
+    ("sexagesimal rating", REP_YAML.replace("prospecting: 3", "prospecting: 1:30"), [
+        f"{REP}:7:16: error: skills.prospecting.rating: expected a whole-number rating,"
+        " got '1:30'"]),
     ("missing required results", REP_YAML.split("results:")[0], [
         f"{REP}:1:1: error: results: 'results' is required"]),
     ("empty required value", REP_YAML.replace("name: Ann Lee", "name:"), [
@@ -55,7 +68,15 @@ REP_CASES = [
         f"{REP}:5:3: error: results.pipline: unknown figure 'pipline'; did you mean"
         " 'pipeline'?"]),
     ("duplicate key", REP_YAML + "quota: 5\n", [
-        f"{REP}:14:1: error: -: duplicate key 'quota' (first written on line 2); YAML would"
+        f"{REP}:14:1: error: quota: duplicate key 'quota' (first written on line 2); YAML"
+        " would silently keep only the last one"]),
+    ("nested duplicate and another error", REP_YAML.replace("closed: 50000", "closed: -1")
+     + "fixes:\n  - skill: prospecting\n    due: 2026-12-01\n    due: 2026-12-02\n", [
+         f"{REP}:4:11: error: results.closed: amount -1 is negative; it must be 0 or more",
+         f"{REP}:17:5: error: fixes[0].due: duplicate key 'due' (first written on line 16);"
+         " YAML would silently keep only the last one"]),
+    ("duplicate through an alias", REP_YAML + "role: &k name\n*k : Someone Else\n", [
+        f"{REP}:15:1: error: name: duplicate key 'name' (first written on line 1); YAML would"
         " silently keep only the last one"]),
     ("bad date", REP_YAML + "start_date: 2026-13-01\n", [
         f"{REP}:14:13: error: start_date: not a calendar date, got '2026-13-01'"]),
@@ -199,3 +220,13 @@ def test_money_keeps_integers_and_underscores(workspace):
     rep = load_workspace(root).teams[0].reps[0].rep
     assert rep.quota == 1_200_000 and isinstance(rep.quota, int)
     assert rep.results.closed == 1250.5
+
+
+def test_private_text_that_lost_its_indentation_is_not_echoed(workspace):
+    broken = REP_YAML.replace(
+        "  qualification: 4\n",
+        "  qualification:\n    rating: 4\n    private: >\n  Thinking of letting him go soon: yes\n")
+    result = run_validate(workspace(reps={"ann": broken}))
+    assert result.exit_code == 1
+    assert "letting him go" not in result.stderr
+    assert "check the indentation of the text above it" in result.stderr
