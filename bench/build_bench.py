@@ -92,6 +92,11 @@ def bare_weasyprint(workspace: Path) -> float:
     pages = [renderer.plan(analysis, team, rep).html for team in analysis.teams
              for rep in team.reps]
     pages += [renderer.scorecard(analysis, team).html for team in analysis.teams]
+    # What a hand-written script would render: the page with its stylesheet linked.
+    # (reportgen's workers apply the stylesheet themselves, parsed once per worker.)
+    sheet = (renderer.folders[0] / "assets" / "reportgen.css").as_uri()
+    pages = [html.replace("</title>", f'</title>\n<link rel="stylesheet" href="{sheet}">', 1)
+             for html in pages]
     base_url = (renderer.folders[0] / "assets").as_uri() + "/"
     fonts = FontConfiguration()
     started = time.perf_counter()
