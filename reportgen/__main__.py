@@ -1,3 +1,6 @@
+"""`python -m reportgen`: the same as the `reportgen` command."""
+
 from reportgen.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

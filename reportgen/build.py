@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import zlib
@@ -178,6 +179,13 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     if options.strict and warnings:
         raise DataError([replace(w, severity=Severity.ERROR) for w in warnings],
                         "; --strict: nothing was written.")
+    # The workspace is no longer needed: let it go before the PDF workers peak, so the
+    # build's memory does not grow with the size of the org.
+    alive = _alive_outputs(analysis, run.renderer)
+    todo = [replace(item, team=None, rep=None) for item in todo]
+    pdf_inputs = [(replace(item, team=None, rep=None), html) for item, html in pdf_inputs]
+    del analysis, planned, selected
+    gc.collect()
 
     atomic.remove_leftovers(out)
     pdf_results = _render_pdfs(pdf_inputs, out, workers, note)
@@ -199,7 +207,7 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
         report.built.append(item.output)
         note("built", item.output)
     report.built.extend(asset_outputs)
-    report.removed = _remove_stale(out, analysis, run.renderer, new_manifest, note)
+    report.removed = _remove_stale(out, alive, new_manifest, note)
     new_manifest.inputs_key = run.fingerprints.everything
     new_manifest.warnings = [_warning_json(w) for w in warnings]
     atomic.write_text(out / run.manifest_name, new_manifest.to_json())
@@ -267,7 +275,7 @@ def _record(path: Path, key: str, render_warnings: list[Problem], item: _Planned
             ) -> OutputRecord:
     status = path.stat()
     own = [_warning_json(w) for w in render_warnings
-           if item.rep is not None and w.file == item.rep.file.file]
+           if item.kind == "plan" and w.file == item.source]
     return OutputRecord(key, status.st_size, status.st_mtime_ns, own)
 
 
@@ -467,14 +475,19 @@ def _copy_assets(out: Path, renderer: Renderer, options: BuildOptions, manifest:
     return written
 
 
-def _remove_stale(out: Path, analysis: Analysis, renderer: Renderer, manifest: Manifest,
-                  note: Progress) -> list[str]:
-    """Delete outputs this manifest recorded whose team, rep or asset no longer exists."""
+def _alive_outputs(analysis: Analysis, renderer: Renderer) -> set[str]:
+    """Every output that a team, rep or asset of the workspace may have."""
     alive = {"index.html"}
     for team in analysis.teams:
         alive.update(f"{team.id}/scorecard.{fmt}" for fmt in FORMATS)
         alive.update(f"{team.id}/reps/{rep.id}.{fmt}" for rep in team.reps for fmt in FORMATS)
     alive.update(f"_assets/{name}" for name in asset_names(renderer.folders))
+    return alive
+
+
+def _remove_stale(out: Path, alive: set[str], manifest: Manifest, note: Progress
+                  ) -> list[str]:
+    """Delete outputs this manifest recorded whose team, rep or asset no longer exists."""
     removed = []
     for output in sorted(set(manifest.outputs) - alive):
         target = (out / output).resolve()

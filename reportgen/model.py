@@ -11,7 +11,14 @@ import functools
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from reportgen.fields import (
     Currency,
@@ -115,12 +122,14 @@ class Team(StrictModel):
     stale_after_days: Annotated[WholeNumber, Field(ge=0)] = 90
     skills: tuple[SkillDefinition, ...] = DEFAULT_SKILLS
 
-    @model_validator(mode="after")
-    def _framework_usable(self) -> Team:
-        if not self.skills:
-            raise ValueError("skills: the framework needs at least one skill (leave `skills`"
-                             " out to use the default seven)")
-        return self
+    @field_validator("skills")
+    @classmethod
+    def _framework_usable(cls, skills: tuple[SkillDefinition, ...]
+                          ) -> tuple[SkillDefinition, ...]:
+        if not skills:
+            raise ValueError("the framework needs at least one skill (leave `skills` out to"
+                             " use the default seven)")
+        return skills
 
     def skill(self, skill_id: str) -> SkillDefinition | None:
         return self.skills_by_id.get(skill_id)
