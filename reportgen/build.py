@@ -382,7 +382,7 @@ def _render_html(analysis: Analysis, todo: list[_Planned], workspace: Path,
     warnings: list[Problem] = []
     for item in todo:
         renderer = screen if item.format == "html" else printed
-        page = _page(renderer, analysis, item, options)
+        page = _page(renderer, analysis, item)
         warnings.extend(page.warnings)
         if item.format == "html":
             html_pages[item.output] = page.html
@@ -393,8 +393,7 @@ def _render_html(analysis: Analysis, todo: list[_Planned], workspace: Path,
     return html_pages, pdf_inputs, sorted(set(warnings))
 
 
-def _page(renderer: Renderer, analysis: Analysis, item: _Planned, options: BuildOptions
-          ) -> Page:
+def _page(renderer: Renderer, analysis: Analysis, item: _Planned) -> Page:
     if item.kind == "plan":
         assert item.team is not None and item.rep is not None
         return renderer.plan(analysis, item.team, item.rep)
