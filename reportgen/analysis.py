@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from reportgen.coaching import RepFigures, TeamFigures, rep_figures, team_figures
+from reportgen.layout import team_folders
 from reportgen.problems import Problem, Severity
-from reportgen.workspace import RepFile, TeamFile, Workspace, load_team, team_folders
+from reportgen.workspace import RepFile, TeamFile, Workspace, load_team
 
 
 @dataclass(frozen=True)

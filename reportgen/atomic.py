@@ -23,13 +23,23 @@ def temporary_path(target: Path) -> Path:
     return Path(name)
 
 
-def write_bytes(target: Path, data: bytes) -> None:
+def write_temporary(target: Path, data: bytes) -> Path:
+    """`data` in a temporary file beside `target`, on disk, for `commit` to put in place."""
     temporary = temporary_path(target)
     try:
         with open(temporary, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def write_bytes(target: Path, data: bytes) -> None:
+    temporary = write_temporary(target, data)
+    try:
         commit(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -5,21 +5,25 @@
 1. Fingerprint every input (file bytes, templates, options, date, versions). If the
    output folder's manifest says the last build had exactly these, there is nothing to
    do: no YAML is even parsed.
-2. Load and analyse the workspace. Invalid data raises DataError: nothing is written.
-3. Render the HTML of every output whose key changed, in this process.
-4. With --strict, any warning fails the build here, before anything is written.
-5. PDFs are rendered by worker processes into temporary files; only when all succeeded
-   are they, the HTML files and the assets renamed into place; outputs of reps and
-   teams that no longer exist are removed; the manifest is written last.
+2. Plan the outputs from the folder listing alone and decide which are out of date;
+   start that many PDF workers (at most --jobs), which load WeasyPrint meanwhile.
+3. Check the teams: a team whose files are unchanged since the last build keeps the
+   summary and warnings the manifest recorded; every other team is read, checked and
+   analysed now. Invalid data anywhere raises DataError before anything is written.
+   With --strict, any warning fails the build here.
+4. Render team by team (one team in memory at a time): HTML here, written to temporary
+   files; each PDF page's HTML goes to a worker as soon as it is ready. The index is
+   made from every team's summary.
+5. Only when everything succeeded are the temporary files renamed into place; outputs
+   of reps and teams that no longer exist are removed; the manifest is written last.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -28,16 +32,22 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from reportgen import atomic
-from reportgen.manifest import Manifest, OutputRecord, digest, template_key, tool_versions
+from reportgen.layout import TEAMS_FOLDER, rep_paths, team_folders
+from reportgen.manifest import (
+    Manifest,
+    OutputRecord,
+    TeamRecord,
+    digest,
+    template_key,
+    tool_versions,
+)
 from reportgen.problems import DataError, Problem, Severity
 from reportgen.render import Page, Renderer, asset_file, asset_names
 
 if TYPE_CHECKING:
-    from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
+    from reportgen.analysis import TeamAnalysis
     from reportgen.pdf_workers import PdfWorkers
 
-# Not imported from workspace.py: a build with nothing to do must not load the models.
-TEAMS_FOLDER = "teams"
 
 FORMATS = ("html", "pdf")
 
@@ -89,9 +99,9 @@ class _Planned:
     kind: str  # "plan", "scorecard", "index"
     format: str
     key: str
-    team: TeamAnalysis | None = None
-    rep: RepAnalysis | None = None
-    source: str = ""
+    team: str | None = None  # team id (None: the index)
+    rep: str | None = None  # rep id, for a plan
+    source: str = ""  # the file it comes from, for messages
 
 
 def output_folder(workspace: Path, options: BuildOptions) -> Path:
@@ -151,63 +161,53 @@ def _build(workspace: Path, options: BuildOptions, progress: Progress | None) ->
 
     jobs = max(1, options.jobs if options.jobs is not None else (os.cpu_count() or 1))
     with PdfWorkers([folder / "assets" for folder in renderer.folders], jobs) as workers:
-        if "pdf" in options.formats:
-            workers.warm()  # WeasyPrint loads in the workers while we read the files
         return _build_changed(run, workers)
 
 
 def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
-    from reportgen.analysis import analyse
-    from reportgen.workspace import load_workspace
-
     options, out, note, manifest = run.options, run.out, run.note, run.manifest
     report = BuildReport(out)
-    try:
-        analysis = analyse(load_workspace(run.workspace), options.as_of)
-    except DataError as error:
-        raise DataError(error.problems, "; nothing was written.") from None
-    selected = _select(analysis, options)
-    planned = _plan_outputs(analysis, selected, run.fingerprints, options)
+    listing = _list_teams(run.workspace, run.fingerprints)
+    selected = _select(listing, options)
+    planned = _plan_outputs(listing, selected, run.fingerprints, options)
     todo = [item for item in planned if options.force or not _unchanged(item, manifest, out)]
     report.skipped = len(planned) - len(todo)
+    # WeasyPrint loads in the workers while this process reads and checks the files.
+    workers.start(sum(1 for item in todo if item.format == "pdf"))
 
-    note("start", str(len(todo)))
-    html_pages, pdf_inputs, render_warnings = _render_html(analysis, todo, run.workspace,
-                                                           options, note)
-    warnings = sorted({*analysis.warnings, *render_warnings,
+    records = _check_teams(run, listing)
+    warnings = sorted({*(Problem(**_warning_fields(raw)) for record in records.values()
+                         for raw in record.warnings),
                        *_kept_warnings(manifest, planned, todo)})
     if options.strict and warnings:
         raise DataError([replace(w, severity=Severity.ERROR) for w in warnings],
                         "; --strict: nothing was written.")
-    # The workspace is no longer needed: let it go before the PDF workers peak, so the
-    # build's memory does not grow with the size of the org.
-    alive = _alive_outputs(analysis, run.renderer)
-    todo = [replace(item, team=None, rep=None) for item in todo]
-    pdf_inputs = [(replace(item, team=None, rep=None), html) for item, html in pdf_inputs]
-    del analysis, planned, selected
-    gc.collect()
 
+    note("start", str(len(todo)))
     atomic.remove_leftovers(out)
-    pdf_results = _render_pdfs(pdf_inputs, out, workers, note)
-    warnings = sorted({*warnings, *pdf_results.warnings})
-    if options.strict and pdf_results.warnings:
-        pdf_results.discard()
-        raise DataError([replace(w, severity=Severity.ERROR) for w in pdf_results.warnings],
-                        "; --strict: nothing was written.")
+    rendered = _Rendered(out)
+    try:
+        _render(run, listing, records, todo, workers, rendered)
+        if options.strict and rendered.warnings:
+            raise DataError([replace(w, severity=Severity.ERROR) for w in rendered.warnings],
+                            "; --strict: nothing was written.")
+    except BaseException:
+        rendered.discard()
+        raise
+    warnings = sorted({*warnings, *rendered.warnings})
 
     # Everything rendered: now put it in place.
-    new_manifest = Manifest(dict(manifest.outputs))
-    for output, text in html_pages.items():
-        atomic.write_text(out / output, text)
-    pdf_results.commit()
+    new_manifest = Manifest(dict(manifest.outputs), teams=records)
+    rendered.commit()
     asset_outputs = _copy_assets(out, run.renderer, options, manifest, new_manifest, note)
     for item in todo:
         new_manifest.outputs[item.output] = _record(out / item.output, item.key,
-                                                    render_warnings, item)
+                                                    rendered.by_output.get(item.output, []))
         report.built.append(item.output)
         note("built", item.output)
     report.built.extend(asset_outputs)
-    report.removed = _remove_stale(out, alive, new_manifest, note)
+    report.removed = _remove_stale(out, _alive_outputs(listing, run.renderer), new_manifest,
+                                   note)
     new_manifest.inputs_key = run.fingerprints.everything
     new_manifest.warnings = [_warning_json(w) for w in warnings]
     atomic.write_text(out / run.manifest_name, new_manifest.to_json())
@@ -271,12 +271,10 @@ def _unchanged(item: _Planned, manifest: Manifest, out: Path) -> bool:
     return record is not None and record.key == item.key and record.still_there(out / item.output)
 
 
-def _record(path: Path, key: str, render_warnings: list[Problem], item: _Planned
-            ) -> OutputRecord:
+def _record(path: Path, key: str, warnings: list[Problem]) -> OutputRecord:
     status = path.stat()
-    own = [_warning_json(w) for w in render_warnings
-           if item.kind == "plan" and w.file == item.source]
-    return OutputRecord(key, status.st_size, status.st_mtime_ns, own)
+    return OutputRecord(key, status.st_size, status.st_mtime_ns,
+                        [_warning_json(w) for w in sorted(set(warnings))])
 
 
 def _kept_warnings(manifest: Manifest, planned: list[_Planned], todo: list[_Planned]
@@ -301,12 +299,67 @@ def _warning_fields(raw: dict[str, Any]) -> dict[str, Any]:
     return {**raw, "severity": Severity(raw["severity"])}
 
 
+# -------------------------------------------------------------------------------- teams
+
+@dataclass(frozen=True)
+class _TeamListing:
+    """A team as its folder shows it, before any file is read."""
+
+    id: str
+    folder: Path
+    file: str  # workspace-relative, like every file name in messages and fingerprints
+    reps: tuple[tuple[str, str], ...]  # (rep id, rep file), sorted by file name
+    key: str  # every file in the folder, the options and the versions
+
+
+def _list_teams(workspace: Path, prints: _Fingerprints) -> list[_TeamListing]:
+    """The teams and reps a load would find (the same folders and file names)."""
+    listing = []
+    for folder in team_folders(workspace):
+        prefix = f"{TEAMS_FOLDER}/{folder.name}/"
+        reps = tuple((path.stem, prefix + "reps/" + path.name) for path in rep_paths(folder)
+                     if path.suffix == ".yaml")
+        files = [part for path, file_hash in sorted(prints.files.items())
+                 if path.startswith(prefix) for part in (path, file_hash)]
+        listing.append(_TeamListing(folder.name, folder, prefix + "team.yaml", reps,
+                                    digest(prints.options, *files)))
+    return listing
+
+
+def _check_teams(run: _Run, listing: list[_TeamListing]) -> dict[str, TeamRecord]:
+    """Every team's summary and warnings: kept from the last build where the team's files
+    are unchanged, else read, checked and analysed now. Raises DataError (all problems)
+    before anything is written."""
+    from reportgen.analysis import analyse_team
+    from reportgen.summary import summarise, to_json
+    from reportgen.workspace import load_team
+
+    records: dict[str, TeamRecord] = {}
+    problems: list[Problem] = []
+    for team in listing:
+        kept = run.manifest.teams.get(team.id)
+        if kept is not None and kept.key == team.key and not run.options.force:
+            records[team.id] = kept
+            continue
+        team_file, found = load_team(run.workspace, team.folder)
+        problems.extend(found)
+        if team_file is None or any(problem.is_error for problem in found):
+            continue
+        analysis = analyse_team(team_file, run.options.as_of)
+        team_warnings = [*found, *(w for rep in analysis.reps for w in rep.warnings)]
+        records[team.id] = TeamRecord(team.key, to_json(summarise(analysis)),
+                                      [_warning_json(w) for w in sorted(team_warnings)])
+    if any(problem.is_error for problem in problems):
+        raise DataError(sorted(problems), "; nothing was written.")
+    return records
+
+
 # ------------------------------------------------------------------------------ selection
 
-def _select(analysis: Analysis, options: BuildOptions
+def _select(listing: list[_TeamListing], options: BuildOptions
             ) -> dict[str, set[str] | None]:
     """team id → the rep ids to build (None: all of them). Raises SelectionError."""
-    teams = {team.id: team for team in analysis.teams}
+    teams = {team.id: team for team in listing}
     for team_id in options.teams:
         if team_id not in teams:
             raise SelectionError(f"--team {team_id}: no such team (teams: "
@@ -314,8 +367,8 @@ def _select(analysis: Analysis, options: BuildOptions
     chosen: dict[str, set[str] | None] = {team_id: None for team_id in options.teams}
     for wanted in options.reps:
         team_part, _, rep_part = wanted.rpartition("/")
-        matches = [(team.id, rep.id) for team in analysis.teams for rep in team.reps
-                   if rep.id == rep_part and team_part in ("", team.id)]
+        matches = [(team.id, rep_id) for team in listing for rep_id, _ in team.reps
+                   if rep_id == rep_part and team_part in ("", team.id)]
         if not matches:
             raise SelectionError(f"--rep {wanted}: no such rep")
         for team_id, rep_id in matches:
@@ -334,34 +387,35 @@ def shard_of(team_id: str, rep_id: str, shards: int) -> int:
     return zlib.crc32(f"{team_id}/{rep_id}".encode()) % shards + 1
 
 
-def _plan_outputs(analysis: Analysis, selected: dict[str, set[str] | None],
+def _plan_outputs(listing: list[_TeamListing], selected: dict[str, set[str] | None],
                   prints: _Fingerprints, options: BuildOptions) -> list[_Planned]:
     planned: list[_Planned] = []
     plans = not options.only_index
     team_pages = options.shard is None
-    for team in analysis.teams:
+    for team in listing:
         if team.id not in selected:
             continue
         wanted = selected[team.id]
-        team_file = prints.files.get(team.file.file, "")
-        for rep in team.reps:
-            if not plans or (wanted is not None and rep.id not in wanted):
+        team_file = prints.files.get(team.file, "")
+        for rep_id, rep_file in team.reps:
+            if not plans or (wanted is not None and rep_id not in wanted):
                 continue
-            if options.shard and shard_of(team.id, rep.id, options.shard[1]) != options.shard[0]:
+            if options.shard and shard_of(team.id, rep_id, options.shard[1]) != options.shard[0]:
                 continue
             key = digest(prints.options, prints.templates["plan.html"], team_file,
-                         prints.files.get(rep.file.file, ""))
+                         prints.files.get(rep_file, ""))
             for fmt in options.formats:
-                planned.append(_Planned(f"{team.id}/reps/{rep.id}.{fmt}", "plan", fmt,
-                                        digest(key, fmt), team, rep, rep.file.file))
+                planned.append(_Planned(f"{team.id}/reps/{rep_id}.{fmt}", "plan", fmt,
+                                        digest(key, fmt), team.id, rep_id, rep_file))
         if team_pages:
             # Ids too: the scorecard links each plan by its file name.
-            rep_files = [f"{rep.id}:{prints.files.get(rep.file.file, '')}" for rep in team.reps]
+            rep_files = [f"{rep_id}:{prints.files.get(rep_file, '')}"
+                         for rep_id, rep_file in team.reps]
             key = digest(prints.options, prints.templates["scorecard.html"], team_file,
                          *rep_files)
             for fmt in options.formats:
                 planned.append(_Planned(f"{team.id}/scorecard.{fmt}", "scorecard", fmt,
-                                        digest(key, fmt), team, None, team.file.file))
+                                        digest(key, fmt), team.id, None, team.file))
     if options.shard is None:
         everything = digest(prints.options, prints.templates["index.html"],
                             repr(sorted(prints.files.items())))
@@ -371,43 +425,23 @@ def _plan_outputs(analysis: Analysis, selected: dict[str, set[str] | None],
 
 # ------------------------------------------------------------------------------ rendering
 
-def _render_html(analysis: Analysis, todo: list[_Planned], workspace: Path,
-                 options: BuildOptions, note: Progress
-                 ) -> tuple[dict[str, str], list[tuple[_Planned, str]], list[Problem]]:
-    """HTML files to write, PDF inputs to render, and warnings raised by the content."""
-    screen = Renderer(workspace, target="html", paper=options.paper, formats=options.formats)
-    printed = Renderer(workspace, target="pdf", paper=options.paper, formats=options.formats)
-    html_pages: dict[str, str] = {}
-    pdf_inputs: list[tuple[_Planned, str]] = []
-    warnings: list[Problem] = []
-    for item in todo:
-        renderer = screen if item.format == "html" else printed
-        page = _page(renderer, analysis, item)
-        warnings.extend(page.warnings)
-        if item.format == "html":
-            html_pages[item.output] = page.html
-            note("rendered", item.output)
-        else:
-            pdf_inputs.append((item, page.html))
-    # A plan built in both formats reports each Markdown warning once.
-    return html_pages, pdf_inputs, sorted(set(warnings))
-
-
-def _page(renderer: Renderer, analysis: Analysis, item: _Planned) -> Page:
-    if item.kind == "plan":
-        assert item.team is not None and item.rep is not None
-        return renderer.plan(analysis, item.team, item.rep)
-    if item.kind == "scorecard":
-        assert item.team is not None
-        return renderer.scorecard(analysis, item.team)
-    return renderer.index(analysis)
-
-
 @dataclass
-class _PdfOutcome:
+class _Rendered:
+    """Finished outputs in temporary files beside their targets, and what they raised."""
+
     out: Path
     temporaries: dict[str, Path] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
+    # Warnings raised by each page's content (Markdown notes) and by the PDF renderer,
+    # by output, so a later build that skips the file still reports them.
+    by_output: dict[str, list[Problem]] = field(default_factory=dict)
+
+    def warn(self, output: str, problems: Iterable[Problem]) -> None:
+        self.by_output.setdefault(output, []).extend(problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        # A plan built in both formats reports each Markdown warning once.
+        return sorted({w for problems in self.by_output.values() for w in problems})
 
     def commit(self) -> None:
         for output, temporary in sorted(self.temporaries.items()):
@@ -420,36 +454,80 @@ class _PdfOutcome:
         self.temporaries.clear()
 
 
-def _render_pdfs(pdf_inputs: list[tuple[_Planned, str]], out: Path, workers: PdfWorkers,
-                 note: Progress) -> _PdfOutcome:
-    outcome = _PdfOutcome(out)
-    if not pdf_inputs:
-        return outcome
-    from reportgen.pdf_workers import PdfResult, PdfTask, WorkerCrashed
+def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecord],
+            todo: list[_Planned], workers: PdfWorkers, rendered: _Rendered) -> None:
+    """Render every output in `todo` into `rendered`, one team at a time: HTML here, PDF
+    in the workers as each page's HTML is ready. Only one team's files are in memory at
+    a time, and only a few pages' HTML. Raises DataError, BuildError."""
+    from reportgen.pdf_workers import PdfResult, PdfTask, WorkerCrashed, WorkerFailed
 
-    tasks = [PdfTask(item.output, out / item.output, html, item.source)
-             for item, html in pdf_inputs]
+    options, out, note = run.options, run.out, run.note
+    screen = Renderer(run.workspace, target="html", paper=options.paper,
+                      formats=options.formats)
+    printed = Renderer(run.workspace, target="pdf", paper=options.paper,
+                       formats=options.formats)
+    by_team: dict[str | None, list[_Planned]] = {}
+    for item in todo:
+        by_team.setdefault(item.team, []).append(item)
+
+    def keep(item: _Planned, page: Page) -> PdfTask | None:
+        rendered.warn(item.output, page.warnings)
+        if item.format == "pdf":
+            return PdfTask(item.output, out / item.output, page.html, item.source)
+        rendered.temporaries[item.output] = atomic.write_temporary(
+            out / item.output, page.html.encode("utf-8"))
+        note("rendered", item.output)
+        return None
+
+    def pages() -> Iterator[PdfTask]:
+        for team in listing:
+            if team.id not in by_team:
+                continue
+            analysis = _load_again(run, team)
+            for item in by_team[team.id]:
+                renderer = screen if item.format == "html" else printed
+                if item.kind == "plan":
+                    rep = analysis.rep(item.rep or "")
+                    assert rep is not None
+                    page = renderer.plan(options.as_of, analysis, rep)
+                else:
+                    page = renderer.scorecard(options.as_of, analysis)
+                if (task := keep(item, page)) is not None:
+                    yield task
+        for item in by_team.get(None, []):
+            from reportgen.summary import from_json
+
+            summaries = [from_json(records[team.id].summary) for team in listing]
+            keep(item, screen.index(options.as_of, summaries))
 
     def done(result: PdfResult) -> None:
-        outcome.temporaries[result.task.output] = result.temporary
-        note("rendered", result.task.output)
-        for url in result.refused:
-            outcome.warnings.append(Problem(result.task.source, 1, 1, Severity.WARNING, "-",
-                                            f"{result.task.output}: refused to fetch {url}"
-                                            " (only the template assets may be used)"))
-        for message in result.renderer_warnings:
-            outcome.warnings.append(Problem(result.task.source, 1, 1, Severity.WARNING, "-",
-                                            f"{result.task.output}: PDF renderer: {message}"))
+        output, source = result.task.output, result.task.source
+        rendered.temporaries[output] = result.temporary
+        note("rendered", output)
+        rendered.warn(output, [
+            *(Problem(source, 1, 1, Severity.WARNING, "-", f"{output}: refused to fetch {url}"
+                      " (only the template assets may be used)") for url in result.refused),
+            *(Problem(source, 1, 1, Severity.WARNING, "-", f"{output}: PDF renderer: {message}")
+              for message in result.renderer_warnings)])
 
     try:
-        workers.render(tasks, done)
+        workers.render(pages(), done)
     except WorkerCrashed as crash:
-        outcome.discard()
         raise BuildError(f"{crash}; nothing was changed in {out}") from None
-    except BaseException:
-        outcome.discard()
-        raise
-    return outcome
+    except WorkerFailed as failure:
+        raise BuildError(f"{failure}; nothing was changed in {out}") from None
+
+
+def _load_again(run: _Run, team: _TeamListing) -> TeamAnalysis:
+    """A team checked a moment ago (or at the last build), read again to render it."""
+    from reportgen.analysis import analyse_team
+    from reportgen.workspace import load_team
+
+    team_file, found = load_team(run.workspace, team.folder)
+    if team_file is None or any(problem.is_error for problem in found):
+        # Edited while the build ran: report it like any invalid data.
+        raise DataError(sorted(found), "; nothing was written.")
+    return analyse_team(team_file, run.options.as_of)
 
 
 # --------------------------------------------------------------------------------- files
@@ -474,12 +552,13 @@ def _copy_assets(out: Path, renderer: Renderer, options: BuildOptions, manifest:
     return written
 
 
-def _alive_outputs(analysis: Analysis, renderer: Renderer) -> set[str]:
+def _alive_outputs(listing: list[_TeamListing], renderer: Renderer) -> set[str]:
     """Every output that a team, rep or asset of the workspace may have."""
     alive = {"index.html"}
-    for team in analysis.teams:
+    for team in listing:
         alive.update(f"{team.id}/scorecard.{fmt}" for fmt in FORMATS)
-        alive.update(f"{team.id}/reps/{rep.id}.{fmt}" for rep in team.reps for fmt in FORMATS)
+        alive.update(f"{team.id}/reps/{rep_id}.{fmt}" for rep_id, _ in team.reps
+                     for fmt in FORMATS)
     alive.update(f"_assets/{name}" for name in asset_names(renderer.folders))
     return alive
 

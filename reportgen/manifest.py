@@ -22,7 +22,7 @@ import jinja2.meta
 from reportgen import __version__
 
 MANIFEST_NAME = ".reportgen-manifest.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 
 
 def digest(*parts: str | bytes) -> str:
@@ -91,6 +91,15 @@ class OutputRecord:
 
 
 @dataclass
+class TeamRecord:
+    """What the last build learned from one team's files, kept for the next build."""
+
+    key: str  # the hash of every file in the team's folder, the options and versions
+    summary: dict[str, Any]  # the team's lines in the index (summary.to_json)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # its files' warnings
+
+
+@dataclass
 class Manifest:
     # Output path (relative to the output folder, with forward slashes) → record.
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
@@ -98,6 +107,8 @@ class Manifest:
     # it printed: a build with the same inputs has nothing to do but say them again.
     inputs_key: str = ""
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    # Team id → what its files gave last time, so an unchanged team is not read again.
+    teams: dict[str, TeamRecord] = field(default_factory=dict)
 
     @classmethod
     def read_named(cls, folder: Path, name: str = MANIFEST_NAME) -> Manifest:
@@ -107,14 +118,18 @@ class Manifest:
             if raw.get("format") != MANIFEST_FORMAT:
                 return cls()
             outputs = {path: OutputRecord(**record) for path, record in raw["outputs"].items()}
-            return cls(outputs, raw.get("inputs_key", ""), list(raw.get("warnings", [])))
+            teams = {team: TeamRecord(**record) for team, record in raw["teams"].items()}
+            return cls(outputs, raw.get("inputs_key", ""), list(raw.get("warnings", [])), teams)
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return cls()
 
     def to_json(self) -> str:
+        # Compact: with an indent, json falls back to its pure-Python encoder, which
+        # for a large org costs a third of a second on every build.
         return json.dumps({
             "format": MANIFEST_FORMAT,
             "inputs_key": self.inputs_key,
             "warnings": self.warnings,
             "outputs": {path: vars(record) for path, record in sorted(self.outputs.items())},
-        }, indent=1, sort_keys=True) + "\n"
+            "teams": {team: vars(record) for team, record in sorted(self.teams.items())},
+        }, sort_keys=True, separators=(",", ":")) + "\n"

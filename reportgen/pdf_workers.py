@@ -1,32 +1,43 @@
 """Rendering many PDFs at once: worker processes, each with its own WeasyPrint.
 
-Workers start with the spawn method (WeasyPrint and its C libraries are not safe to
-fork mid-use), import WeasyPrint once, reuse one font configuration and image cache,
-and are replaced after a bounded number of documents so memory stays flat however many
-reps there are. Each worker writes its PDF to a temporary file beside the target; the
-build renames them into place only when every document has succeeded.
+Each worker is a fresh Python process (`python -m reportgen.pdf_worker` in effect: a
+spawn, never a fork, since WeasyPrint's C libraries are not safe to fork mid-use) that
+imports WeasyPrint once, reuses one font configuration, stylesheet and image cache,
+and renders one document at a time, sent to it over a pipe. It writes each PDF to a
+temporary file beside the target; the build renames them into place only when every
+document has succeeded.
 
-If a worker dies (a crash in a C library, the out-of-memory killer), the documents it
-may have been rendering are retried one at a time in a fresh worker, which either
-finishes them or names the one that crashes.
+The parent keeps one thread per worker, which feeds it and collects its results; the
+build's own thread renders HTML and hands documents over as it goes, so neither the
+HTML nor the PDFs of a large org are ever all in memory. A worker is replaced after a
+bounded number of documents (its memory grows slowly with each); the old one has
+exited before the new one starts, so the build never holds more workers than --jobs.
+
+A worker that dies (a crash in a C library, the out-of-memory killer) was rendering
+exactly one document: that document is retried once in a fresh worker, and if it
+crashes that one too, the build fails naming it.
 """
 
 from __future__ import annotations
 
-import atexit
-import multiprocessing
-import os
-from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+import contextlib
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from reportgen.atomic import temporary_path
+from typing import IO, Any
 
 # A worker's memory grows by about 0.1 MiB a document: renewing it every 200 keeps
-# that bounded without paying its start-up (about a second) too often.
+# that bounded without paying its start-up (about half a second) too often.
 DOCUMENTS_PER_WORKER = 200
+
+# Fault injection for the tests: a worker asked to render this output dies on the spot,
+# as it would in a crash of a C library. Never set in normal use.
+CRASH_FOR_TESTS = "REPORTGEN_TEST_CRASH_ON"
 
 
 @dataclass(frozen=True)
@@ -52,129 +63,224 @@ class WorkerCrashed(Exception):
                          f" (from {task.source})")
 
 
-_renderer = None
+class WorkerFailed(Exception):
+    """The PDF renderer could not start, or raised an error on a document."""
 
 
-def _start_worker(asset_folders: list[Path]) -> None:
-    global _renderer
-    from reportgen.pdf import PdfRenderer
+# ------------------------------------------------------------------------ the pipe
 
-    _renderer = PdfRenderer(asset_folders)
-    # Let the renderer go before interpreter shutdown: WeasyPrint's font configuration
-    # cleans up in __del__, which fails noisily once its modules are torn down.
-    atexit.register(_stop_worker)
-
-
-def _stop_worker() -> None:
-    global _renderer
-    _renderer = None
+def write_frame(stream: IO[bytes], message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "big"))
+    stream.write(data)
+    stream.flush()
 
 
-# Fault injection for the tests: a worker asked to render this output dies on the spot,
-# as it would in a crash of a C library. Never set in normal use.
-CRASH_FOR_TESTS = "REPORTGEN_TEST_CRASH_ON"
+def read_frame(stream: IO[bytes]) -> Any:
+    """The next message. Raises EOFError when the other side has gone."""
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError
+    size = int.from_bytes(header, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
 
 
-def _render(task: PdfTask) -> PdfResult:
-    assert _renderer is not None, "worker not initialised"
-    if os.environ.get(CRASH_FOR_TESTS) == task.output:
-        os._exit(70)
-    rendered = _renderer.render(task.html)
-    temporary = temporary_path(task.target)
-    temporary.write_bytes(rendered.data)
-    return PdfResult(task, temporary, rendered.refused, rendered.renderer_warnings)
+@dataclass(frozen=True)
+class Ready:
+    """Sent by a worker once WeasyPrint is loaded (or `error` if it could not be)."""
+
+    error: str | None = None
 
 
-def _warm() -> None:
-    """Nothing: submitted once per worker so it starts (imports WeasyPrint) early."""
+@dataclass(frozen=True)
+class Rendered:
+    """Sent by a worker for each document (the HTML is not sent back)."""
+
+    temporary: Path
+    refused: tuple[str, ...]
+    renderer_warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Sent by a worker when rendering a document raised an exception."""
+
+    task: PdfTask
+    error: str
+
+
+# --------------------------------------------------------------------- one process
+
+# Started with -P (no current folder on sys.path) and reportgen's own location first,
+# so the worker imports the same reportgen as the build, whatever the current folder.
+_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
+         "from reportgen.pdf_worker import main; main()")
+
+
+class _Died(Exception):
+    pass
+
+
+class _Process:
+    """One worker process and its pipes."""
+
+    def __init__(self, asset_folders: list[Path]) -> None:
+        package_root = str(Path(__file__).resolve().parent.parent)
+        self.popen = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, package_root],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.popen.stdin is not None and self.popen.stdout is not None
+        self.to_worker, self.from_worker = self.popen.stdin, self.popen.stdout
+        self.ready = False
+        self.rendered = 0
+        with contextlib.suppress(OSError):  # it died at once: the first read says so
+            write_frame(self.to_worker, asset_folders)
+
+    def render(self, task: PdfTask) -> PdfResult | Failed:
+        """Raises _Died if the process dies, WorkerFailed if WeasyPrint cannot start."""
+        try:
+            if not self.ready:
+                ready = read_frame(self.from_worker)
+                if ready.error is not None:
+                    raise WorkerFailed(f"the PDF renderer could not start: {ready.error}")
+                self.ready = True
+            write_frame(self.to_worker, task)
+            answer: Rendered | str = read_frame(self.from_worker)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            raise _Died from None
+        self.rendered += 1
+        if isinstance(answer, str):
+            return Failed(task, answer)
+        return PdfResult(task, answer.temporary, answer.refused, answer.renderer_warnings)
+
+    def stop(self) -> None:
+        """Let it finish and exit (it stops when its input closes)."""
+        with contextlib.suppress(OSError):
+            self.to_worker.close()
+        self.popen.wait()
+        self.from_worker.close()
+
+    def kill(self) -> None:
+        self.popen.kill()
+        self.stop()
+
+
+# ---------------------------------------------------------------------- the workers
+
+_STOP = None  # put on the task queue: the thread that takes it stops its worker
 
 
 class PdfWorkers:
-    """The PDF renderers of one build: in this process (jobs=1) or a pool of workers.
-
-    `warm()` starts the workers at once, so that importing WeasyPrint in them overlaps
-    with the build's own loading and HTML rendering.
-    """
+    """The PDF workers of one build. `start(n)` starts them at once, so that importing
+    WeasyPrint in them overlaps with the build's own reading and HTML rendering."""
 
     def __init__(self, asset_folders: list[Path], jobs: int) -> None:
         self.asset_folders = asset_folders
-        self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
+        self.jobs = max(1, jobs)
+        self.threads: list[threading.Thread] = []
+        self.processes: list[_Process | None] = []
+        self.tasks: queue.Queue[PdfTask | None] = queue.Queue()
+        self.results: queue.Queue[PdfResult | Failed | Exception] = queue.Queue()
+        self.closing = threading.Event()
+        self.lock = threading.Lock()
 
-    def warm(self) -> None:
-        if self.jobs > 1 and self.pool is None:
-            self.pool = _pool(self.asset_folders, self.jobs)
-            for _ in range(self.jobs):
-                self.pool.submit(_warm)
+    def start(self, documents: int) -> None:
+        """Start as many workers as are useful for `documents` PDFs (at most --jobs)."""
+        for _ in range(min(self.jobs, documents) - len(self.threads)):
+            slot = len(self.threads)
+            self.processes.append(_Process(self.asset_folders))
+            thread = threading.Thread(target=self._serve, args=(slot,), daemon=True,
+                                      name=f"pdf-worker-{slot}")
+            self.threads.append(thread)
+            thread.start()
 
-    def render(self, tasks: list[PdfTask], done: Callable[[PdfResult], None]) -> None:
-        """Render `tasks`, calling `done` for each as it finishes. Raises WorkerCrashed."""
-        if self.jobs == 1 or (len(tasks) == 1 and self.pool is None):
-            _start_worker(self.asset_folders)
+    def render(self, tasks: Iterable[PdfTask], done: Callable[[PdfResult], None]) -> None:
+        """Render each task as `tasks` yields it, calling `done` (in this thread) for each
+        as it finishes. Raises WorkerCrashed or WorkerFailed; the caller discards what
+        was rendered."""
+        in_flight = 0
+
+        def collect() -> None:
+            nonlocal in_flight
+            outcome = self.results.get()
+            in_flight -= 1
+            if isinstance(outcome, Exception):
+                raise outcome
+            if isinstance(outcome, Failed):
+                raise WorkerFailed(f"the PDF renderer failed on {outcome.task.output}"
+                                   f" (from {outcome.task.source}): {outcome.error}")
+            done(outcome)
+
+        for task in tasks:
+            self.start(1)
+            # Twice the workers in flight keeps every worker busy while bounding how
+            # much HTML waits in memory.
+            while in_flight >= 2 * len(self.threads):
+                collect()
+            self.tasks.put(task)
+            in_flight += 1
+            while not self.results.empty():
+                collect()
+        while in_flight:
+            collect()
+
+    def _serve(self, slot: int) -> None:
+        """One worker's thread: feed it tasks, renew it, retry a task once if it dies."""
+        while True:
+            task = self.tasks.get()
+            if task is _STOP or self.closing.is_set():
+                break
             try:
-                for task in tasks:
-                    done(_render(task))
-            finally:
-                _stop_worker()
-            return
-        pending = list(reversed(tasks))
-        while pending:
-            self.warm()
-            assert self.pool is not None
-            suspects = _run_pool(self.pool, pending, self.jobs, done)
-            if suspects is None:
-                return
-            # A worker died, which breaks the whole pool. Each document that was in
-            # flight is retried alone; the one that crashes its worker again is named.
-            self.close()
-            for task in suspects:
-                _run_alone(task, self.asset_folders, done)
+                self.results.put(self._render_retrying(slot, task))
+            except Exception as error:
+                self.results.put(error)
+                break
+            process = self.processes[slot]
+            if process is not None and process.rendered >= DOCUMENTS_PER_WORKER:
+                process.stop()  # gone before its replacement starts
+                self._replace(slot, None)
+        process = self.processes[slot]
+        if process is not None:
+            process.kill() if self.closing.is_set() else process.stop()
+            self._replace(slot, None)
 
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+    def _render_retrying(self, slot: int, task: PdfTask) -> PdfResult | Failed:
+        for attempt in (1, 2):
+            process = self.processes[slot] or self._replace(slot, _Process(self.asset_folders))
+            try:
+                return process.render(task)
+            except _Died:
+                process.kill()
+                self._replace(slot, None)
+                if self.closing.is_set() or attempt == 2:
+                    raise WorkerCrashed(task) from None
+        raise AssertionError("unreachable")
+
+    def _replace(self, slot: int, process: _Process | None) -> _Process:
+        with self.lock:
+            self.processes[slot] = process
+        return process  # type: ignore[return-value]
+
+    def close(self, failed: bool = False) -> None:
+        """Stop every worker; after a failure, without waiting for their documents."""
+        if not self.threads:
+            return
+        if failed:
+            self.closing.set()
+            with self.lock:
+                for process in self.processes:
+                    if process is not None:
+                        process.popen.kill()
+        for _ in self.threads:
+            self.tasks.put(_STOP)
+        for thread in self.threads:
+            thread.join()
+        self.threads.clear()
 
     def __enter__(self) -> PdfWorkers:
         return self
 
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
-def _pool(asset_folders: list[Path], jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(asset_folders,),
-                               max_tasks_per_child=DOCUMENTS_PER_WORKER)
-
-
-def _run_pool(pool: ProcessPoolExecutor, pending: list[PdfTask], jobs: int,
-              done: Callable[[PdfResult], None]) -> list[PdfTask] | None:
-    """Run until `pending` is empty (returns None) or a worker dies (returns what was in
-    flight; the rest stays in `pending`)."""
-    in_flight: dict[Future[PdfResult], PdfTask] = {}
-    try:
-        # Twice the workers in flight keeps every worker busy while bounding which
-        # documents a dead worker may have been holding.
-        while pending or in_flight:
-            while pending and len(in_flight) < 2 * jobs:
-                task = pending.pop()
-                in_flight[pool.submit(_render, task)] = task
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in finished:
-                result = future.result()  # raises BrokenProcessPool if its worker died
-                del in_flight[future]
-                done(result)
-    except BrokenProcessPool:
-        return sorted(in_flight.values(), key=lambda task: task.output)
-    return None
-
-
-def _run_alone(task: PdfTask, asset_folders: list[Path],
-               done: Callable[[PdfResult], None]) -> None:
-    with _pool(asset_folders, 1) as pool:
-        try:
-            result = pool.submit(_render, task).result()
-        except BrokenProcessPool:
-            raise WorkerCrashed(task) from None
-    done(result)
+    def __exit__(self, error_type: type[BaseException] | None, *_: object) -> None:
+        self.close(failed=error_type is not None)

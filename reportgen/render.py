@@ -21,7 +21,8 @@ from reportgen import __version__, charts, formatting
 from reportgen.problems import Problem
 
 if TYPE_CHECKING:
-    from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
+    from reportgen.analysis import RepAnalysis, TeamAnalysis
+    from reportgen.summary import TeamSummary
 
 Target = Literal["html", "pdf"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
@@ -110,27 +111,27 @@ class Renderer:
                 "paper": PAPER_SIZES[self.paper or paper], "version": __version__,
                 "root": "../" * depth}
 
-    def plan(self, analysis: Analysis, team: TeamAnalysis, rep: RepAnalysis) -> Page:
+    def plan(self, as_of: date, team: TeamAnalysis, rep: RepAnalysis) -> Page:
         from reportgen.views import plan_context
 
         context, warnings = plan_context(team, rep)
-        context.update(self._common(2, analysis.as_of, team.file.team.paper))
+        context.update(self._common(2, as_of, team.file.team.paper))
         return Page(self.environment.get_template("plan.html").render(context),
                     tuple(warnings))
 
-    def scorecard(self, analysis: Analysis, team: TeamAnalysis) -> Page:
+    def scorecard(self, as_of: date, team: TeamAnalysis) -> Page:
         from reportgen.views import scorecard_context
 
         context = scorecard_context(team)
-        context.update(self._common(1, analysis.as_of, team.file.team.paper))
+        context.update(self._common(1, as_of, team.file.team.paper))
         return Page(self.environment.get_template("scorecard.html").render(context))
 
-    def index(self, analysis: Analysis) -> Page:
+    def index(self, as_of: date, teams: list[TeamSummary]) -> Page:
         from reportgen.views import index_context
 
-        context = index_context(analysis.teams)
-        paper = analysis.teams[0].file.team.paper if analysis.teams else "letter"
-        context.update(self._common(0, analysis.as_of, paper))
+        context = index_context(teams)
+        paper = min(teams, key=lambda team: team.id).paper if teams else "letter"
+        context.update(self._common(0, as_of, paper))
         return Page(self.environment.get_template("index.html").render(context))
 
 

@@ -18,6 +18,7 @@ from reportgen.coaching import FixView
 from reportgen.markdown_safe import render_markdown
 from reportgen.model import OneOnOne
 from reportgen.problems import Problem, Severity
+from reportgen.summary import TeamSummary, org_totals
 from reportgen.yamlfile import NodePath
 
 LATEST_ONE_ON_ONES = 3
@@ -98,19 +99,5 @@ def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
     }
 
 
-def index_context(teams: tuple[TeamAnalysis, ...]) -> dict[str, Any]:
-    currencies = {team.file.team.currency for team in teams}
-    # The org total only adds up when every team counts in the same currency.
-    same_currency = len(currencies) == 1
-    quota = sum((team.figures.quota for team in teams), 0) if same_currency else None
-    closed = sum((team.figures.closed for team in teams), 0) if same_currency else None
-    return {
-        "teams": sorted(teams, key=lambda team: team.id),
-        "org": {
-            "currency": next(iter(currencies)) if same_currency else None,
-            "quota": quota,
-            "closed": closed,
-            "attainment": (None if not quota or closed is None else closed / quota),
-            "reps": sum(len(team.reps) for team in teams),
-        },
-    }
+def index_context(teams: list[TeamSummary]) -> dict[str, Any]:
+    return {"teams": sorted(teams, key=lambda team: team.id), "org": org_totals(teams)}

@@ -15,12 +15,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from reportgen.fields import SLUG
+from reportgen.layout import rep_paths, team_folders
 from reportgen.model import Rep, Team
 from reportgen.problems import DataError, Problem, Severity
 from reportgen.validation_errors import did_you_mean, looks_like_text, problems_from
 from reportgen.yamlfile import Document, Scalar, YamlFileError, read_document
-
-TEAMS_FOLDER = "teams"
 
 
 @dataclass(frozen=True)
@@ -67,20 +66,6 @@ def _slug_problem(file: str, name: str, what: str) -> Problem:
     hint = f" (such as '{suggestion}')" if suggestion and SLUG.fullmatch(suggestion) else ""
     return _whole_file(file, f"{what} '{name}' is not an id: use lowercase letters, digits"
                        f" and dashes{hint}")
-
-
-def team_folders(root: Path) -> list[Path]:
-    """The team folders of a workspace, sorted. Raises DataError when there are none."""
-    teams_dir = root / TEAMS_FOLDER
-    if not teams_dir.is_dir():
-        raise DataError([_whole_file(f"{TEAMS_FOLDER}/", "no teams/ folder in this workspace;"
-                                     " create teams/<team-id>/team.yaml")])
-    team_dirs = sorted(entry for entry in teams_dir.iterdir()
-                       if entry.is_dir() and not entry.name.startswith("."))
-    if not team_dirs:
-        raise DataError([_whole_file(f"{TEAMS_FOLDER}/", "teams/ holds no team folders;"
-                                     " create teams/<team-id>/team.yaml")])
-    return team_dirs
 
 
 def load_workspace(root: Path) -> Workspace:
@@ -149,14 +134,9 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
 
 def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
                problems: list[Problem]) -> tuple[list[RepFile], int]:
-    reps_dir = team_dir / "reps"
-    if not reps_dir.is_dir():
-        return [], 0
     reps: list[RepFile] = []
     rep_files = 0
-    for path in sorted(reps_dir.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
+    for path in rep_paths(team_dir):
         file = _relative(root, path)
         if path.suffix in (".yml", ".YML", ".YAML", ".Yaml"):
             problems.append(_whole_file(file, f"rename to {path.stem}.yaml (rep files end in"

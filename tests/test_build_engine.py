@@ -218,3 +218,39 @@ def test_renaming_a_rep_rebuilds_the_scorecard_that_links_it(two_reps, tmp_path)
     scorecard = (out / "core" / "scorecard.html").read_text()
     assert "reps/zed.html" in scorecard and "reps/bob.html" not in scorecard
     assert report.removed == ["core/reps/bob.html"]
+
+
+def test_an_incremental_build_gives_what_a_full_build_gives(workspace, tmp_path):
+    """Unchanged teams are not read again: their index lines and warnings come from the
+    last build's manifest. Whatever was kept, the result must equal a build from scratch."""
+    stale = REP_YAML.replace("prospecting: 3", "prospecting: {rating: 3, assessed: 2025-01-01}")
+    workspace(reps={"ann": REP_YAML, "bob": REP_YAML.replace("Ann Lee", "Bob Roy")})
+    root = workspace(team_id="east", reps={"cy": stale.replace("Ann Lee", "Cy Moss")
+                                           .replace("closed: 50000", "closed: 12345.67")})
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    build(root, BuildOptions(as_of=AS_OF, out=out))
+    edits = [("teams/core/reps/bob.yaml", "closed: 50000", "closed: 99000"),
+             ("teams/east/team.yaml", "Test Team", "East Team"),
+             ("teams/core/reps/ann.yaml", "quota: 100000", "quota: 300000")]
+    for file, old, new in edits:
+        path = root / file
+        path.write_text(path.read_text().replace(old, new))
+        incremental = build(root, BuildOptions(as_of=AS_OF, out=out))
+        full = build(root, BuildOptions(as_of=AS_OF, out=fresh, force=True))
+        assert incremental.warnings == full.warnings
+        assert any(w.file == "teams/east/reps/cy.yaml" for w in incremental.warnings)
+        kept, rebuilt = snapshot(out), snapshot(fresh)
+        del kept[MANIFEST_NAME], rebuilt[MANIFEST_NAME]
+        assert kept == rebuilt, file
+    index = (out / "index.html").read_text()
+    assert "East Team" in index and "2 teams · 3 reps" in index
+
+
+def test_a_manifest_from_an_older_reportgen_means_a_full_rebuild(two_reps, tmp_path):
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    manifest = out / MANIFEST_NAME
+    manifest.write_text(manifest.read_text().replace('"format":2', '"format":1'))
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+    assert sorted(o for o in report.built if not o.startswith("_assets")) == [
+        "core/reps/ann.html", "core/reps/bob.html", "core/scorecard.html", "index.html"]

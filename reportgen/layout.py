@@ -1,0 +1,41 @@
+"""Where things are in a workspace: its team folders and their rep files.
+
+Kept apart from the loader (and free of the models) so that a build can plan its
+outputs, and start its PDF workers, before it imports or reads anything heavier.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.problems import DataError, Problem, Severity
+
+TEAMS_FOLDER = "teams"
+
+
+def _whole_folder(message: str) -> Problem:
+    return Problem(f"{TEAMS_FOLDER}/", 1, 1, Severity.ERROR, "-", message)
+
+
+def team_folders(root: Path) -> list[Path]:
+    """The team folders of a workspace, sorted. Raises DataError when there are none."""
+    teams_dir = root / TEAMS_FOLDER
+    if not teams_dir.is_dir():
+        raise DataError([_whole_folder("no teams/ folder in this workspace;"
+                                       " create teams/<team-id>/team.yaml")])
+    team_dirs = sorted(entry for entry in teams_dir.iterdir()
+                       if entry.is_dir() and not entry.name.startswith("."))
+    if not team_dirs:
+        raise DataError([_whole_folder("teams/ holds no team folders;"
+                                       " create teams/<team-id>/team.yaml")])
+    return team_dirs
+
+
+def rep_paths(team_dir: Path) -> list[Path]:
+    """The files in a team's reps/ folder, sorted, hidden ones left out (the loader
+    reads those ending in .yaml and reports the ones that nearly do)."""
+    reps_dir = team_dir / "reps"
+    if not reps_dir.is_dir():
+        return []
+    return [path for path in sorted(reps_dir.iterdir())
+            if not path.name.startswith(".") and path.is_file()]
