@@ -42,7 +42,7 @@ from reportgen.manifest import (
     tool_versions,
 )
 from reportgen.problems import DataError, Problem, Severity
-from reportgen.render import Page, Renderer, asset_file, asset_names
+from reportgen.render import Page, Renderer, asset_file, asset_names, template_folders
 
 if TYPE_CHECKING:
     from reportgen.analysis import TeamAnalysis
@@ -114,10 +114,12 @@ def output_folder(workspace: Path, options: BuildOptions) -> Path:
     return out
 
 
-def build(workspace: Path, options: BuildOptions, progress: Progress | None = None
-          ) -> BuildReport:
+def build(workspace: Path, options: BuildOptions, progress: Progress | None = None,
+          workers: PdfWorkers | None = None) -> BuildReport:
+    """Build what is out of date. `workers`: PDF workers kept warm by the caller between
+    builds (`reportgen watch`); by default the build starts its own and stops them."""
     try:
-        return _build(workspace, options, progress)
+        return _build(workspace, options, progress, workers)
     except jinja2.TemplateError as error:
         # Templates are only read and rendered before anything is written.
         raise BuildError(_template_problem(error)) from None
@@ -138,7 +140,8 @@ class _Run:
     manifest: Manifest
 
 
-def _build(workspace: Path, options: BuildOptions, progress: Progress | None) -> BuildReport:
+def _build(workspace: Path, options: BuildOptions, progress: Progress | None,
+           kept_workers: PdfWorkers | None) -> BuildReport:
     started = time.perf_counter()
     out = output_folder(workspace, options)
     renderer = Renderer(workspace, target="html", paper=options.paper)
@@ -159,9 +162,30 @@ def _build(workspace: Path, options: BuildOptions, progress: Progress | None) ->
 
     from reportgen.pdf_workers import PdfWorkers
 
-    jobs = max(1, options.jobs if options.jobs is not None else (os.cpu_count() or 1))
-    with PdfWorkers([folder / "assets" for folder in renderer.folders], jobs) as workers:
+    asset_folders = [folder / "assets" for folder in renderer.folders]
+    if kept_workers is not None:
+        # Workers parse the stylesheet once: new assets need new workers.
+        kept_workers.use(asset_folders, _assets_key(run.fingerprints.assets))
+        return _build_changed(run, kept_workers)
+    with PdfWorkers(asset_folders, default_jobs(options.jobs)) as workers:
         return _build_changed(run, workers)
+
+
+def worker_assets(workspace: Path) -> tuple[list[Path], str]:
+    """The asset folders PDF workers read, and a key that changes when any asset does."""
+    folders = template_folders(workspace)
+    assets = {name: digest(asset_file(folders, name).read_bytes())
+              for name in asset_names(folders)}
+    return [folder / "assets" for folder in folders], _assets_key(assets)
+
+
+def _assets_key(assets: dict[str, str]) -> str:
+    return digest(repr(sorted(assets.items())))
+
+
+def default_jobs(jobs: int | None) -> int:
+    """--jobs, or one PDF worker per CPU."""
+    return max(1, jobs if jobs is not None else (os.cpu_count() or 1))
 
 
 def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:

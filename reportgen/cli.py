@@ -12,7 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -105,6 +105,7 @@ def cli(debug: bool) -> None:
     Typical use, from the workspace (the folder holding teams/):
       reportgen validate            check every file, all problems at once
       reportgen build               write output/ (HTML and PDF)
+      reportgen watch               rebuild on every saved change
       reportgen export | jq .       the figures as JSON
     """
 
@@ -298,6 +299,81 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
                    f" removed {len(report.removed)} in {where}")
     click.echo(f"{summary}; {_count(len(report.warnings), 'warning')};"
                f" {report.seconds:.1f} s", err=True)
+
+
+@cli.command()
+@WORKSPACE
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder, relative to the current folder (default: WORKSPACE/output).")
+@click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]),
+              default="all", show_default=True, help="Which documents to write.")
+@AS_OF
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="PDF worker processes (default: one per CPU).")
+@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False),
+              default=None, help="Paper size for every team (default: each team's `paper`).")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True,
+              metavar="SECONDS", help="How often to look for changed files.")
+@user_errors_exit
+def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | None,
+          jobs: int | None, paper: str | None, interval: float) -> None:
+    """Build, then rebuild whenever a rep, team or template file changes (Ctrl-C stops).
+
+    Keeps WeasyPrint loaded between builds, so a saved edit is in the plan in about
+    the time it takes to render that plan. Invalid data is reported and nothing is
+    written; the watch goes on.
+
+    \b
+    Example:
+      reportgen watch --format pdf
+    """
+    from reportgen.build import BuildOptions, SelectionError, output_folder
+    from reportgen.watch import Round
+    from reportgen.watch import watch as run_watch
+
+    def options() -> BuildOptions:
+        return BuildOptions(
+            as_of=as_of or date.today(), out=out.resolve() if out else None,
+            formats=("html", "pdf") if output_format == "all" else (output_format,),
+            jobs=jobs, paper=paper.lower() if paper else None)
+
+    try:
+        where = _shown_path(output_folder(workspace, options()))
+    except SelectionError as error:
+        raise click.UsageError(str(error)) from None
+    shown: set[Problem] = set()
+
+    def on_round(result: Round) -> None:
+        stamp = datetime.now().strftime("%H:%M:%S")
+        if result.error is not None:
+            if isinstance(result.error, DataError):
+                print_problems(result.error.problems)
+                errors = sum(1 for problem in result.error.problems if problem.is_error)
+                message = f"{_count(errors, 'error')}{result.error.consequence}"
+            else:
+                message = f"error: {result.error}"
+            click.echo(f"[{stamp}] {message} Watching for changes.", err=True)
+            return
+        report = result.report
+        assert report is not None
+        new = [warning for warning in report.warnings if warning not in shown]
+        print_problems(new)
+        shown.clear()
+        shown.update(report.warnings)
+        if report.nothing_to_do:
+            summary = "up to date"
+        else:
+            summary = (f"built {_count(len(report.built), 'file')},"
+                       f" removed {len(report.removed)}")
+        click.echo(f"[{stamp}] {summary} in {where}; {_count(len(report.warnings), 'warning')}"
+                   f" ({len(new)} new); {report.seconds:.1f} s", err=True)
+
+    click.echo(f"watching {_shown_path(workspace.resolve())} for changes; Ctrl-C to stop",
+               err=True)
+    try:
+        run_watch(workspace, options, on_round, interval=interval)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
 
 
 def _shown_path(path: Path) -> str:

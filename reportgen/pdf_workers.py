@@ -178,6 +178,7 @@ class PdfWorkers:
 
     def __init__(self, asset_folders: list[Path], jobs: int) -> None:
         self.asset_folders = asset_folders
+        self.assets_key = ""
         self.jobs = max(1, jobs)
         self.threads: list[threading.Thread] = []
         self.processes: list[_Process | None] = []
@@ -185,6 +186,12 @@ class PdfWorkers:
         self.results: queue.Queue[PdfResult | Failed | Exception] = queue.Queue()
         self.closing = threading.Event()
         self.lock = threading.Lock()
+
+    def use(self, asset_folders: list[Path], assets_key: str) -> None:
+        """Kept between builds: new workers if the assets (the stylesheet, fonts) changed."""
+        if (asset_folders, assets_key) != (self.asset_folders, self.assets_key):
+            self.close()
+            self.asset_folders, self.assets_key = asset_folders, assets_key
 
     def start(self, documents: int) -> None:
         """Start as many workers as are useful for `documents` PDFs (at most --jobs)."""
@@ -200,6 +207,14 @@ class PdfWorkers:
         """Render each task as `tasks` yields it, calling `done` (in this thread) for each
         as it finishes. Raises WorkerCrashed or WorkerFailed; the caller discards what
         was rendered."""
+        try:
+            self._render(tasks, done)
+        except BaseException:
+            # Stop at once; whatever was still queued or rendering is of no use now.
+            self.close(failed=True)
+            raise
+
+    def _render(self, tasks: Iterable[PdfTask], done: Callable[[PdfResult], None]) -> None:
         in_flight = 0
 
         def collect() -> None:
@@ -277,7 +292,10 @@ class PdfWorkers:
             self.tasks.put(_STOP)
         for thread in self.threads:
             thread.join()
-        self.threads.clear()
+        # Ready to start afresh (a watch goes on after a failed build).
+        self.threads, self.processes = [], []
+        self.tasks, self.results = queue.Queue(), queue.Queue()
+        self.closing = threading.Event()
 
     def __enter__(self) -> PdfWorkers:
         return self
