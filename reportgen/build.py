@@ -20,7 +20,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -354,28 +356,48 @@ def _check_teams(run: _Run, listing: list[_TeamListing]) -> dict[str, TeamRecord
     """Every team's summary and warnings: kept from the last build where the team's files
     are unchanged, else read, checked and analysed now. Raises DataError (all problems)
     before anything is written."""
-    from reportgen.analysis import analyse_team
-    from reportgen.summary import summarise, to_json
-    from reportgen.workspace import load_team
+    from reportgen.analysis import PARALLEL_FROM_REPS
 
     records: dict[str, TeamRecord] = {}
-    problems: list[Problem] = []
+    jobs = []
     for team in listing:
         kept = run.manifest.teams.get(team.id)
         if kept is not None and kept.key == team.key and not run.options.force:
             records[team.id] = kept
-            continue
-        team_file, found = load_team(run.workspace, team.folder)
-        problems.extend(found)
-        if team_file is None or any(problem.is_error for problem in found):
-            continue
-        analysis = analyse_team(team_file, run.options.as_of)
-        team_warnings = [*found, *(w for rep in analysis.reps for w in rep.warnings)]
-        records[team.id] = TeamRecord(team.key, to_json(summarise(analysis)),
-                                      [_warning_json(w) for w in sorted(team_warnings)])
+        else:
+            jobs.append((run.workspace, team, run.options.as_of))
+    processes = min(len(jobs), os.cpu_count() or 1)
+    if processes > 1 and sum(len(team.reps) for _, team, _ in jobs) >= PARALLEL_FROM_REPS:
+        # fork: the children have the models imported already and start in milliseconds;
+        # only problems and summaries come back, which are cheap to send.
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        with context.Pool(processes) as pool:
+            results = pool.map(_check_team, jobs, chunksize=max(1, len(jobs) // (4 * processes)))
+    else:
+        results = [_check_team(job) for job in jobs]
+    problems = [problem for found, _ in results for problem in found]
+    records.update((record_id, record) for _, (record_id, record) in results
+                   if record is not None)
     if any(problem.is_error for problem in problems):
         raise DataError(sorted(problems), "; nothing was written.")
     return records
+
+
+def _check_team(job: tuple[Path, _TeamListing, date]
+                ) -> tuple[list[Problem], tuple[str, TeamRecord | None]]:
+    """One team read, checked and analysed: its problems, and its record if valid."""
+    from reportgen.analysis import analyse_team
+    from reportgen.summary import summarise, to_json
+    from reportgen.workspace import load_team
+
+    workspace, team, as_of = job
+    team_file, found = load_team(workspace, team.folder)
+    if team_file is None or any(problem.is_error for problem in found):
+        return found, (team.id, None)
+    analysis = analyse_team(team_file, as_of)
+    team_warnings = [*found, *(w for rep in analysis.reps for w in rep.warnings)]
+    return found, (team.id, TeamRecord(team.key, to_json(summarise(analysis)),
+                                       [_warning_json(w) for w in sorted(team_warnings)]))
 
 
 # ------------------------------------------------------------------------------ selection

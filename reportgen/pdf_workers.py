@@ -194,10 +194,15 @@ class PdfWorkers:
             self.asset_folders, self.assets_key = asset_folders, assets_key
 
     def start(self, documents: int) -> None:
-        """Start as many workers as are useful for `documents` PDFs (at most --jobs)."""
-        for _ in range(min(self.jobs, documents) - len(self.threads)):
-            slot = len(self.threads)
+        """Start as many workers as are useful for `documents` PDFs (at most --jobs).
+
+        Only the processes: the threads that feed them start with the first document,
+        so that the build may still fork (to check files in parallel) meanwhile."""
+        for _ in range(min(self.jobs, documents) - len(self.processes)):
             self.processes.append(_Process(self.asset_folders))
+
+    def _feed(self) -> None:
+        for slot in range(len(self.threads), len(self.processes)):
             thread = threading.Thread(target=self._serve, args=(slot,), daemon=True,
                                       name=f"pdf-worker-{slot}")
             self.threads.append(thread)
@@ -230,6 +235,7 @@ class PdfWorkers:
 
         for task in tasks:
             self.start(1)
+            self._feed()
             # Twice the workers in flight keeps every worker busy while bounding how
             # much HTML waits in memory.
             while in_flight >= 2 * len(self.threads):
@@ -280,8 +286,7 @@ class PdfWorkers:
 
     def close(self, failed: bool = False) -> None:
         """Stop every worker; after a failure, without waiting for their documents."""
-        if not self.threads:
-            return
+        self._feed()  # a started process is stopped by its thread
         if failed:
             self.closing.set()
             with self.lock:

@@ -24,3 +24,24 @@ def test_parallel_check_equals_serial_and_load_analyse(tmp_path):
     assert serial.errors == ()
     assert serial.warnings == analyse(load_workspace(root), as_of).warnings
     assert len(serial.warnings) > 100
+
+
+def test_a_large_build_checks_teams_in_parallel_with_the_same_answer(tmp_path):
+    import pytest
+
+    from reportgen.build import BuildOptions, build
+    from reportgen.problems import DataError
+
+    root = generate.generate(PARALLEL_FROM_REPS + 20, tmp_path / "org")
+    as_of = date(2026, 11, 26)
+    report = build(root, BuildOptions(as_of=as_of, out=tmp_path / "out", formats=("html",)))
+    assert report.warnings == list(check_workspace(root, as_of, workers=1).warnings)
+    assert len([o for o in report.built if o.endswith(".html")]) == PARALLEL_FROM_REPS + 20 + 41
+
+    rep = sorted(root.glob("teams/*/reps/*.yaml"))[-1]
+    rep.write_text(rep.read_text().replace("quota:", "quota: -5\n_was_quota:", 1))
+    with pytest.raises(DataError) as caught:
+        build(root, BuildOptions(as_of=as_of, out=tmp_path / "out", formats=("html",),
+                                 force=True))
+    assert {problem.file for problem in caught.value.problems if problem.is_error} == {
+        rep.relative_to(root).as_posix()}
