@@ -17,6 +17,8 @@ full build; one rep changed < 1 s plus that rep's own render; peak memory < 300 
 from __future__ import annotations
 
 import os
+import queue
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,7 +121,10 @@ def touch_one_rep(workspace: Path, round_number: int = 1) -> None:
     closed = next(i for i, line in enumerate(lines) if line.strip().startswith("closed:"))
     indent = lines[closed][:len(lines[closed]) - len(lines[closed].lstrip())]
     lines[closed] = f"{indent}closed: {100000 + 1000 * round_number}\n"
-    rep.write_text("".join(lines))
+    # Saved the way editors save: a new file renamed over the old, never half-written.
+    saved = rep.with_name(f".{rep.name}.saving")
+    saved.write_text("".join(lines))
+    saved.replace(rep)
 
 
 def own_render(workspace: Path) -> float:
@@ -155,20 +160,28 @@ def one_rep_warm(workspace: Path, out: Path, rounds: int = 3) -> float:
         [sys.executable, "-m", "reportgen", "watch", str(workspace), "--as-of", AS_OF,
          "--out", str(out), "--interval", "0.1"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
+    rounds_seen: queue.Queue[str] = queue.Queue()
+
+    def drain() -> None:
+        # Read everything, so the watch never blocks on a full pipe.
+        assert process.stderr is not None
+        for line in process.stderr:
+            if line.startswith("["):
+                rounds_seen.put(line)
+
+    threading.Thread(target=drain, daemon=True).start()
     seconds = []
     try:
-        lines = (line for line in process.stderr if line.startswith("["))
-        next(lines)  # the first build (up to date)
+        rounds_seen.get(timeout=120)  # the first build (up to date)
         for round_number in range(rounds):
             time.sleep(1.0)  # let the workers settle after the last round
             touch_one_rep(workspace, 10 + round_number)
-            line = next(lines)
+            line = rounds_seen.get(timeout=120)
             if "built" not in line:
                 raise SystemExit(f"watch did not build: {line}")
             seconds.append(float(line.rsplit(";", 1)[1].strip().removesuffix(" s")))
     finally:
-        process.send_signal(2)
+        process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
     return min(seconds)
 

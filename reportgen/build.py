@@ -201,7 +201,9 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     # WeasyPrint loads in the workers while this process reads and checks the files.
     workers.start(sum(1 for item in todo if item.format == "pdf"))
 
-    records = _check_teams(run, listing)
+    # Forking is safe only while this process has no other threads (a watch keeps the
+    # workers' threads between builds).
+    records = _check_teams(run, listing, may_fork=not workers.threads)
     warnings = sorted({*(Problem(**_warning_fields(raw)) for record in records.values()
                          for raw in record.warnings),
                        *_kept_warnings(manifest, planned, todo)})
@@ -352,7 +354,8 @@ def _list_teams(workspace: Path, prints: _Fingerprints) -> list[_TeamListing]:
     return listing
 
 
-def _check_teams(run: _Run, listing: list[_TeamListing]) -> dict[str, TeamRecord]:
+def _check_teams(run: _Run, listing: list[_TeamListing], may_fork: bool
+                 ) -> dict[str, TeamRecord]:
     """Every team's summary and warnings: kept from the last build where the team's files
     are unchanged, else read, checked and analysed now. Raises DataError (all problems)
     before anything is written."""
@@ -367,7 +370,8 @@ def _check_teams(run: _Run, listing: list[_TeamListing]) -> dict[str, TeamRecord
         else:
             jobs.append((run.workspace, team, run.options.as_of))
     processes = min(len(jobs), os.cpu_count() or 1)
-    if processes > 1 and sum(len(team.reps) for _, team, _ in jobs) >= PARALLEL_FROM_REPS:
+    if may_fork and processes > 1 and (
+            sum(len(team.reps) for _, team, _ in jobs) >= PARALLEL_FROM_REPS):
         # fork: the children have the models imported already and start in milliseconds;
         # only problems and summaries come back, which are cheap to send.
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
