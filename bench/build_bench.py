@@ -181,7 +181,9 @@ def one_rep_warm(workspace: Path, out: Path, rounds: int = 3) -> float:
                 raise SystemExit(f"watch did not build: {line}")
             seconds.append(float(line.rsplit(";", 1)[1].strip().removesuffix(" s")))
     finally:
-        process.send_signal(signal.SIGINT)
+        # SIGTERM, not SIGINT: a benchmark started in the background (`cmd &`) inherits
+        # SIGINT ignored, and so would the watch.
+        process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
     return min(seconds)
 

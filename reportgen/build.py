@@ -538,7 +538,9 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
                 renderer = screen if item.format == "html" else printed
                 if item.kind == "plan":
                     rep = analysis.rep(item.rep or "")
-                    assert rep is not None
+                    if rep is None:  # its file was removed since the build listed it
+                        raise BuildError(f"{item.source} was removed while the build ran;"
+                                         " nothing was written")
                     page = renderer.plan(options.as_of, analysis, rep)
                 else:
                     page = renderer.scorecard(options.as_of, analysis)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -46,6 +47,16 @@ WORKSPACE = click.argument(
 AS_OF = click.option("--as-of", type=IsoDate(), default=None,
                      help="The date the figures are computed for (default: today).")
 STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+OUT = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder, relative to the current folder (default: WORKSPACE/output).")
+FORMAT = click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]),
+                      default="all", show_default=True, help="Which documents to write.")
+JOBS = click.option("--jobs", type=click.IntRange(min=1), default=None,
+                    help="PDF worker processes (default: one per CPU).")
+PAPER = click.option(
+    "--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
+    help="Paper size for every team (default: each team's `paper`).")
 
 
 def _colour_enabled() -> bool | None:
@@ -68,6 +79,13 @@ def strict_problems(problems: Iterable[Problem]) -> list[Problem]:
             for p in problems]
 
 
+def say_data_error(error: DataError) -> str:
+    """Print the problems; return the closing line ("2 errors; nothing was written.")."""
+    print_problems(error.problems)
+    errors = sum(1 for problem in error.problems if problem.is_error)
+    return f"{errors} error{'s' if errors != 1 else ''}{error.consequence}"
+
+
 def user_errors_exit(command: Command) -> Command:
     """Bad data → problems on stderr and exit 1; a bug → a short message and exit 3."""
 
@@ -76,10 +94,7 @@ def user_errors_exit(command: Command) -> Command:
         try:
             return command(*args, **kwargs)
         except DataError as error:
-            print_problems(error.problems)
-            errors = sum(1 for problem in error.problems if problem.is_error)
-            click.echo(f"{errors} error{'s' if errors != 1 else ''}{error.consequence}",
-                       err=True)
+            click.echo(say_data_error(error), err=True)
             sys.exit(EXIT_DATA)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
@@ -232,19 +247,15 @@ class _Progress:
 
 @cli.command()
 @WORKSPACE
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder, relative to the current folder (default: WORKSPACE/output).")
-@click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]),
-              default="all", show_default=True, help="Which documents to write.")
+@OUT
+@FORMAT
 @click.option("--team", "teams", multiple=True, metavar="ID", help="Only this team (repeatable).")
 @click.option("--rep", "reps", multiple=True, metavar="REP|TEAM/REP",
               help="Only this rep's plan (repeatable).")
 @AS_OF
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="PDF worker processes (default: one per CPU).")
+@JOBS
 @STRICT
-@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False),
-              default=None, help="Paper size for every team (default: each team's `paper`).")
+@PAPER
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 @click.option("--shard", type=Shard(), default=None,
               help="Build only the K-th of N stable slices of the plans (for a CI matrix).")
@@ -303,15 +314,11 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
 
 @cli.command()
 @WORKSPACE
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder, relative to the current folder (default: WORKSPACE/output).")
-@click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]),
-              default="all", show_default=True, help="Which documents to write.")
+@OUT
+@FORMAT
 @AS_OF
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="PDF worker processes (default: one per CPU).")
-@click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False),
-              default=None, help="Paper size for every team (default: each team's `paper`).")
+@JOBS
+@PAPER
 @click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True,
               metavar="SECONDS", help="How often to look for changed files.")
 @user_errors_exit
@@ -347,9 +354,7 @@ def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | N
         stamp = datetime.now().strftime("%H:%M:%S")
         if result.error is not None:
             if isinstance(result.error, DataError):
-                print_problems(result.error.problems)
-                errors = sum(1 for problem in result.error.problems if problem.is_error)
-                message = f"{_count(errors, 'error')}{result.error.consequence}"
+                message = say_data_error(result.error)
             else:
                 message = f"error: {result.error}"
             click.echo(f"[{stamp}] {message} Watching for changes.", err=True)
@@ -370,10 +375,17 @@ def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | N
 
     click.echo(f"watching {_shown_path(workspace.resolve())} for changes; Ctrl-C to stop",
                err=True)
+    # `kill` (a service manager, a script) stops it as cleanly as Ctrl-C: workers
+    # stopped, temporary files removed.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         run_watch(workspace, options, on_round, interval=interval)
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _shown_path(path: Path) -> str:

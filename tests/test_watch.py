@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
 import time
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from reportgen.build import BuildOptions
 from reportgen.problems import DataError
@@ -104,19 +107,23 @@ def test_the_signature_changes_with_any_input_file(workspace):
     assert input_signature(root) != before
 
 
-def test_watch_command_stops_cleanly_on_ctrl_c(workspace, tmp_path):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_watch_command_stops_cleanly_on_ctrl_c_or_kill(workspace, tmp_path, stop_signal):
     root = workspace()
     process = subprocess.Popen(
         [sys.executable, "-m", "reportgen", "watch", str(root), "--out", str(tmp_path / "o"),
          "--format", "html", "--as-of", "2026-11-15", "--interval", "0.1"],
-        stderr=subprocess.PIPE, text=True)
+        stderr=subprocess.PIPE, text=True,
+        # As in a terminal: whoever runs the tests may have started them with Ctrl-C
+        # ignored (a background job), which the child would inherit.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stderr is not None
     lines = []
     for line in process.stderr:
         lines.append(line)
         if "built" in line:
             break
-    process.send_signal(2)  # SIGINT, as Ctrl-C sends
+    process.send_signal(stop_signal)
     rest = process.stderr.read()
     assert process.wait(timeout=30) == 0
     assert "watching" in lines[0] and "stopped" in rest
