@@ -190,6 +190,10 @@ def one_rep_warm(workspace: Path, out: Path, rounds: int = 3) -> float:
 
 def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:]] or [10, 100, 500]
+    # As an installed package would be: compiled once, not at every start (some
+    # machines set PYTHONDONTWRITEBYTECODE, which would charge each run for it).
+    subprocess.run([sys.executable, "-m", "compileall", "-q",
+                    str(Path(__file__).resolve().parent.parent / "reportgen")], check=True)
     print(f"CPUs: {os.cpu_count()}; as of {AS_OF}; times in seconds, memory in MiB")
     header = (f"{'reps':>5} {'validate':>9} {'html':>7} {'full j1':>8} {'full':>7}"
               f" {'no-op':>6} {'one rep':>8} {'warm':>6} {'own':>5} {'peak':>6} {'bare':>7}"
