@@ -216,6 +216,11 @@ def main() -> None:
             warm = one_rep_warm(workspace, out)
             own = own_render(workspace)
             bare = bare_weasyprint(workspace)
+            if size <= 100:
+                # Small orgs take seconds, and a shared machine's noise is as large as
+                # the difference measured: take the best of two, interleaved, of both.
+                full = min(full, run(["build", *common, "--force"])[0])
+                bare = min(bare, bare_weasyprint(workspace))
             print(f"{size:>5} {validate:>9.2f} {html:>7.2f} {full_serial:>8.2f} {full:>7.2f}"
                   f" {noop:>6.2f} {one_rep:>8.2f} {warm:>6.2f} {own:>5.2f}"
                   f" {max(peak, peak_serial):>6.0f} {bare:>7.2f}"
