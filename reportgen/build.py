@@ -510,6 +510,7 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
     in the workers as each page's HTML is ready. Only one team's files are in memory at
     a time, and only a few pages' HTML. Raises DataError, BuildError."""
     from reportgen.pdf_workers import PdfResult, PdfTask, WorkerCrashed, WorkerFailed
+    from reportgen.summary import from_json
 
     options, out, note = run.options, run.out, run.note
     screen = Renderer(run.workspace, target="html", paper=options.paper,
@@ -547,8 +548,6 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
                 if (task := keep(item, page)) is not None:
                     yield task
         for item in by_team.get(None, []):
-            from reportgen.summary import from_json
-
             summaries = [from_json(records[team.id].summary) for team in listing]
             keep(item, screen.index(options.as_of, summaries))
 

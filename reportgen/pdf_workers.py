@@ -173,8 +173,9 @@ _STOP = None  # put on the task queue: the thread that takes it stops its worker
 
 
 class PdfWorkers:
-    """The PDF workers of one build. `start(n)` starts them at once, so that importing
-    WeasyPrint in them overlaps with the build's own reading and HTML rendering."""
+    """The PDF workers of a build, or kept across builds by `reportgen watch`.
+    `start(n)` starts them at once, so that importing WeasyPrint in them overlaps with
+    the build's own reading and HTML rendering."""
 
     def __init__(self, asset_folders: list[Path], jobs: int) -> None:
         self.asset_folders = asset_folders
