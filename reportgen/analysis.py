@@ -10,11 +10,22 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
-from reportgen.coaching import RepFigures, TeamFigures, rep_figures, team_figures
+from reportgen.capability import PersonPoint, people
+from reportgen.coaching import RepFigures, TeamFigures, exact, rep_figures, team_figures
+from reportgen.forecast import (
+    RepForecast,
+    TeamForecast,
+    forecast_findings,
+    rep_forecast,
+    team_forecast,
+)
+from reportgen.initiatives import GapResponse, gap_responses, initiative_findings
 from reportgen.layout import team_folders
 from reportgen.problems import Problem, Severity
+from reportgen.roadblocks import OwnerGroup, roadblocks_by_owner
 from reportgen.workspace import RepFile, TeamFile, Workspace, load_team
 
 
@@ -23,6 +34,7 @@ class RepAnalysis:
     file: RepFile
     figures: RepFigures
     warnings: tuple[Problem, ...]
+    forecast: RepForecast
 
     @property
     def id(self) -> str:
@@ -34,6 +46,23 @@ class TeamAnalysis:
     file: TeamFile
     figures: TeamFigures
     reps: tuple[RepAnalysis, ...]
+    forecast: TeamForecast
+    people: tuple[PersonPoint, ...]  # the performance × capability chart
+    roadblocks: tuple[OwnerGroup, ...]  # every open roadblock, by owner
+    gap_responses: tuple[GapResponse, ...]  # each team-wide gap and its initiatives
+    warnings: tuple[Problem, ...]  # on team.yaml
+
+    @property
+    def active_reps(self) -> tuple[RepAnalysis, ...]:
+        """The reps still on the team (not departed)."""
+        return tuple(rep for rep in self.reps if not rep.figures.departed)
+
+    @property
+    def coverage(self) -> Fraction | None:
+        """Open pipeline ÷ the gap to the manager's number; None once the number is met."""
+        if self.figures.quota == 0 or self.figures.gap == 0:
+            return None
+        return exact(self.figures.pipeline) / exact(self.figures.gap)
 
     @property
     def id(self) -> str:
@@ -56,19 +85,32 @@ def analyse_team(team_file: TeamFile, as_of: date) -> TeamAnalysis:
     reps = []
     for rep_file in team_file.reps:
         figures = rep_figures(rep_file.rep, team, as_of)
+        findings = (*figures.findings, *forecast_findings(rep_file.rep, figures))
         warnings = tuple(
             rep_file.document.problem(finding.path, finding.message,
                                       severity=Severity.WARNING, rep=rep_file.id)
-            for finding in figures.findings)
-        reps.append(RepAnalysis(rep_file, figures, warnings))
+            for finding in findings)
+        reps.append(RepAnalysis(rep_file, figures, warnings, rep_forecast(rep_file.rep)))
     figures = team_figures(team, [(rep.id, rep.file.rep, rep.figures) for rep in reps], as_of)
-    return TeamAnalysis(team_file, figures, tuple(reps))
+    forecast = team_forecast(figures.quota, [(rep.file.rep, rep.forecast) for rep in reps])
+    here = [rep for rep in reps if not rep.figures.departed]
+    responses = gap_responses(team, figures.team_wide_gaps)
+    team_warnings = tuple(
+        team_file.document.problem(finding.path, finding.message, severity=Severity.WARNING)
+        for finding in initiative_findings(team, responses, as_of))
+    return TeamAnalysis(
+        team_file, figures, tuple(reps), forecast,
+        people([(rep.id, rep.file.rep, rep.figures) for rep in reps], team.scale.target, as_of),
+        roadblocks_by_owner(team.manager, [(rep.file.rep.name, rep.file.rep) for rep in here],
+                            as_of),
+        responses, team_warnings)
 
 
 def analyse(workspace: Workspace, as_of: date) -> Analysis:
     teams = tuple(analyse_team(team_file, as_of) for team_file in workspace.teams)
     warnings = [*workspace.problems]
     for team in teams:
+        warnings.extend(team.warnings)
         for rep in team.reps:
             warnings.extend(rep.warnings)
     return Analysis(as_of, teams, tuple(sorted(warnings)))
@@ -101,7 +143,9 @@ def _check_team(job: tuple[Path, Path, date]) -> tuple[int, int, list[Problem]]:
     if team_file is None:
         return 0, 0, problems
     if not any(problem.is_error for problem in problems):
-        for rep in analyse_team(team_file, as_of).reps:
+        analysis = analyse_team(team_file, as_of)
+        problems.extend(analysis.warnings)
+        for rep in analysis.reps:
             problems.extend(rep.warnings)
     return 1, len(team_file.reps), problems
 

@@ -399,7 +399,8 @@ def _check_team(job: tuple[Path, _TeamListing, date]
     if team_file is None or any(problem.is_error for problem in found):
         return found, (team.id, None)
     analysis = analyse_team(team_file, as_of)
-    team_warnings = [*found, *(w for rep in analysis.reps for w in rep.warnings)]
+    team_warnings = [*found, *analysis.warnings,
+                     *(w for rep in analysis.reps for w in rep.warnings)]
     return found, (team.id, TeamRecord(team.key, to_json(summarise(analysis)),
                                        [_warning_json(w) for w in sorted(team_warnings)]))
 

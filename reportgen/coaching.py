@@ -87,6 +87,9 @@ class RepFigures:
     fixes: tuple[FixView, ...]
     open_roadblocks: tuple[Roadblock, ...]
     findings: tuple[Finding, ...]
+    # Left the team on or before as_of: no plan, no coaching warnings, not in the
+    # performance × capability chart; their closed business still counts.
+    departed: bool = False
 
     def fixes_with(self, *statuses: str) -> tuple[FixView, ...]:
         return tuple(view for view in self.fixes if view.fix.status in statuses)
@@ -289,8 +292,14 @@ def _short(text: str, limit: int = 60) -> str:
 
 # ---------------------------------------------------------------------------- rep, team
 
+def has_departed(rep: Rep, as_of: date) -> bool:
+    """A rep who leaves later this period is still coached until that day."""
+    return rep.departed is not None and rep.departed <= as_of
+
+
 def rep_figures(rep: Rep, team: Team, as_of: date) -> RepFigures:
     quota, closed, pipeline = rep.quota, rep.results.closed, rep.results.pipeline
+    departed = has_departed(rep, as_of)
     start = rep_period_start(team, rep)
     elapsed = period_elapsed(start, team.period.end, as_of)
     ratio = attainment(closed, quota)
@@ -298,7 +307,7 @@ def rep_figures(rep: Rep, team: Team, as_of: date) -> RepFigures:
     cover = coverage(pipeline, left) if quota != 0 else None
     pace = on_pace(ratio, elapsed)
     quota_met = quota != 0 and left == 0
-    needs_attention = quota != 0 and (
+    needs_attention = quota != 0 and not departed and (
         not pace or (not quota_met and cover is not None
                      and cover < exact(team.coverage_target)))
     standings = skill_standings(rep, team, as_of)
@@ -312,7 +321,9 @@ def rep_figures(rep: Rep, team: Team, as_of: date) -> RepFigures:
         needs_attention=needs_attention, skills=standings,
         next_fixes=next_fixes(standings, rep.fixes), fixes=fixes,
         open_roadblocks=tuple(block for block in rep.roadblocks if block.is_open),
-        findings=rep_findings(rep, team, standings, fixes, as_of),
+        # Nobody coaches a rep who has left: their file keeps only the record.
+        findings=() if departed else rep_findings(rep, team, standings, fixes, as_of),
+        departed=departed,
     )
 
 
@@ -362,8 +373,11 @@ def team_figures(team: Team, reps: list[tuple[str, Rep, RepFigures]], as_of: dat
         quota=quota, closed=closed, pipeline=pipeline, attainment=ratio,
         gap=remaining(quota, closed), elapsed=elapsed, on_pace=on_pace(ratio, elapsed),
         projected=projected(ratio, elapsed),
+        # Reps who have left are no longer part of the team's skills or roadblocks.
         team_wide_gaps=team_wide_gaps(team, {rep_id: figures.skills
-                                             for rep_id, _, figures in reps}),
-        manager_roadblocks=manager_roadblocks(team, [(rep_id, rep) for rep_id, rep, _ in reps],
-                                              as_of),
+                                             for rep_id, _, figures in reps
+                                             if not figures.departed}),
+        manager_roadblocks=manager_roadblocks(
+            team, [(rep_id, rep) for rep_id, rep, figures in reps if not figures.departed],
+            as_of),
     )

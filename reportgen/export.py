@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
+from reportgen.export_forecast import forecast_fields, team_forecast_fields
 
 
 def _ratio(value: Fraction | None) -> float | None:
@@ -44,6 +45,7 @@ def rep_record(rep: RepAnalysis) -> dict[str, Any]:
         "unassessed_skills": [standing.skill.id for standing in figures.unassessed],
         "open_roadblocks": len(figures.open_roadblocks),
         "warnings": [warning.message for warning in rep.warnings],
+        **forecast_fields(rep),
     }
 
 
@@ -65,6 +67,7 @@ def team_record(team: TeamAnalysis) -> dict[str, Any]:
         "team_wide_gaps": [gap.skill.id for gap in figures.team_wide_gaps],
         "manager_roadblocks": len(figures.manager_roadblocks),
         "reps": [rep_record(rep) for rep in sorted(team.reps, key=lambda rep: rep.id)],
+        **team_forecast_fields(team),
     }
 
 

@@ -22,7 +22,7 @@ import jinja2.meta
 from reportgen import __version__
 
 MANIFEST_NAME = ".reportgen-manifest.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3  # 3: team summaries carry the VP's roll-up
 
 
 def digest(*parts: str | bytes) -> str:

@@ -110,6 +110,24 @@ DEFAULT_SKILLS: tuple[SkillDefinition, ...] = tuple(
 )
 
 
+InitiativeStatus = Annotated[Literal["planned", "active", "done", "dropped"],
+                             BeforeValidator(to_lower_word)]
+
+
+class Initiative(StrictModel):
+    """What the whole team does about a shared gap: training, a tool, a process change."""
+
+    skill: Text
+    what: Text
+    owner: Text | None = None
+    due: Day | None = None
+    status: InitiativeStatus = "active"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("planned", "active")
+
+
 class Team(StrictModel):
     name: Text
     manager: Text
@@ -121,6 +139,7 @@ class Team(StrictModel):
     paper: Paper = "letter"
     stale_after_days: Annotated[WholeNumber, Field(ge=0)] = 90
     skills: tuple[SkillDefinition, ...] = DEFAULT_SKILLS
+    initiatives: tuple[Initiative, ...] = ()
 
     @field_validator("skills")
     @classmethod
@@ -149,6 +168,10 @@ class Results(BaseModel):
 
     closed: Money
     pipeline: Money = 0
+    # The forecast: deals the rep commits to close this period, and the best case
+    # (commit plus upside). None when not recorded; figures count it as 0.
+    commit: Money | None = None
+    best_case: Money | None = None
 
     @property
     def others(self) -> dict[str, int | float | str]:
@@ -223,6 +246,9 @@ class Rep(StrictModel):
     territory: Text | None = None
     email: Text | None = None
     start_date: Day | None = None
+    # The day the rep left: their closed business still counts for the team, but they
+    # get no plan and leave the coaching views from that day.
+    departed: Day | None = None
     quota: Money
     results: Results
     skills: dict[str, SkillAssessment] = Field(default_factory=dict)
@@ -236,6 +262,7 @@ def latest_first(one_on_ones: tuple[OneOnOne, ...]) -> list[OneOnOne]:
     return sorted(one_on_ones, key=lambda meeting: meeting.date, reverse=True)
 
 
-__all__ = ["DEFAULT_SKILLS", "Action", "Assessment", "Fix", "Goal", "OneOnOne", "Period",
+__all__ = ["DEFAULT_SKILLS", "Action", "Assessment", "Fix", "Goal", "Initiative", "OneOnOne",
+           "Period",
            "Rep", "Results", "Roadblock", "Scale", "SkillDefinition", "Team", "date",
            "latest_first"]

@@ -9,12 +9,13 @@ Fraction) through JSON, so the index is the same byte for byte either way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from reportgen.analysis import TeamAnalysis
 from reportgen.coaching import exact, plain_number
+from reportgen.rollup import team_rollup
 
 Number = int | float | Fraction
 
@@ -28,6 +29,7 @@ class RepSummary:
     on_pace: bool | None
     quota_met: bool
     needs_attention: bool
+    departed: bool = False  # left the team: no plan to link
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,21 @@ class TeamSummary:
     on_pace: bool | None
     quota_met: bool
     reps: tuple[RepSummary, ...]
+    # The VP's roll-up (see rollup.py): plain JSON values, kept as they are.
+    rollup: dict[str, Any] = field(default_factory=dict)
 
 
 def summarise(team: TeamAnalysis) -> TeamSummary:
     model, figures = team.file.team, team.figures
     reps = tuple(RepSummary(rep.id, rep.file.rep.name, rep.file.rep.role,
                             rep.figures.attainment, rep.figures.on_pace,
-                            rep.figures.quota_met, rep.figures.needs_attention)
+                            rep.figures.quota_met, rep.figures.needs_attention,
+                            rep.figures.departed)
                  for rep in team.reps)
     return TeamSummary(team.id, model.name, model.manager, model.period.name, model.currency,
                        model.paper, figures.quota, figures.closed, figures.attainment,
-                       figures.elapsed, figures.on_pace, figures.gap == 0, reps)
+                       figures.elapsed, figures.on_pace, figures.gap == 0, reps,
+                       team_rollup(team))
 
 
 def org_totals(teams: list[TeamSummary]) -> dict[str, Any]:
@@ -89,7 +95,8 @@ def _decode(value: Any) -> Any:
     return value
 
 
-_REP_FIELDS = ("id", "name", "role", "attainment", "on_pace", "quota_met", "needs_attention")
+_REP_FIELDS = ("id", "name", "role", "attainment", "on_pace", "quota_met", "needs_attention",
+               "departed")
 _TEAM_FIELDS = ("id", "name", "manager", "period", "currency", "paper", "quota", "closed",
                 "attainment", "elapsed", "on_pace", "quota_met")
 
@@ -98,6 +105,7 @@ def to_json(summary: TeamSummary) -> dict[str, Any]:
     raw = {name: _encode(getattr(summary, name)) for name in _TEAM_FIELDS}
     raw["reps"] = [{name: _encode(getattr(rep, name)) for name in _REP_FIELDS}
                    for rep in summary.reps]
+    raw["rollup"] = summary.rollup
     return raw
 
 
@@ -105,4 +113,7 @@ def from_json(raw: dict[str, Any]) -> TeamSummary:
     """A summary written by `to_json`. Raises KeyError, TypeError or ValueError if not."""
     reps = tuple(RepSummary(**{name: _decode(rep[name]) for name in _REP_FIELDS})
                  for rep in raw["reps"])
-    return TeamSummary(**{name: _decode(raw[name]) for name in _TEAM_FIELDS}, reps=reps)
+    if not isinstance(raw["rollup"], dict):
+        raise TypeError("rollup is not a mapping")
+    return TeamSummary(**{name: _decode(raw[name]) for name in _TEAM_FIELDS}, reps=reps,
+                       rollup=raw["rollup"])

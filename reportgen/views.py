@@ -100,4 +100,8 @@ def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
 
 
 def index_context(teams: list[TeamSummary]) -> dict[str, Any]:
-    return {"teams": sorted(teams, key=lambda team: team.id), "org": org_totals(teams)}
+    from reportgen.rollup import org_roadblocks, shared_gaps, team_groups
+
+    return {"teams": sorted(teams, key=lambda team: team.id), "org": org_totals(teams),
+            "groups": team_groups(teams), "shared_gaps": shared_gaps(teams),
+            "org_roadblocks": org_roadblocks(teams)}

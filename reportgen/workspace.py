@@ -179,6 +179,13 @@ def check_team(team: Team, document: Document) -> list[Problem]:
                     ("skills", index, "levels", str(rating)),
                     f"level {rating} is outside the scale {team.scale.min}–{team.scale.max}",
                     key=True))
+    for index, initiative in enumerate(team.initiatives):
+        if initiative.skill not in team.skills_by_id:
+            skill_ids = [skill.id for skill in team.skills]
+            problems.append(document.problem(
+                ("initiatives", index, "skill"),
+                f"unknown skill '{initiative.skill}'{did_you_mean(initiative.skill, skill_ids)}"
+                " (the team's framework lists: " + ", ".join(skill_ids) + ")"))
     return problems
 
 
@@ -194,6 +201,10 @@ def _edit_distance(a: str, b: str) -> int:
                                previous[j - 1] + (char_a != char_b)))
         previous = current
     return previous[-1]
+
+
+# The results reportgen computes on; a key a typo away from one of them is an error.
+KNOWN_RESULTS = ("closed", "pipeline", "commit", "best_case")
 
 
 def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list[Problem]:
@@ -239,9 +250,9 @@ def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list
                 rep=rep_id))
     results = data.get("results")
     for key in results if isinstance(results, dict) else {}:
-        if key in ("closed", "pipeline"):
+        if key in KNOWN_RESULTS:
             continue
-        for known in ("closed", "pipeline"):
+        for known in KNOWN_RESULTS:
             if _edit_distance(key.lower(), known) <= 2:
                 problems.append(document.problem(
                     ("results", key), f"unknown figure '{key}'; did you mean '{known}'?",

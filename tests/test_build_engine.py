@@ -250,7 +250,7 @@ def test_a_manifest_from_an_older_reportgen_means_a_full_rebuild(two_reps, tmp_p
     out = tmp_path / "out"
     build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
     manifest = out / MANIFEST_NAME
-    manifest.write_text(manifest.read_text().replace('"format":2', '"format":1'))
+    manifest.write_text(manifest.read_text().replace('"format":3', '"format":2'))
     report = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
     assert sorted(o for o in report.built if not o.startswith("_assets")) == [
         "core/reps/ann.html", "core/reps/bob.html", "core/scorecard.html", "index.html"]
