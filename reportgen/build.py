@@ -204,6 +204,11 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     # Forking is safe only while this process has no other threads (a watch keeps the
     # workers' threads between builds).
     records = _check_teams(run, listing, may_fork=not workers.threads)
+    # Reps who have left get no plan (the folder listing could not know): drop theirs.
+    gone = _departed(records)
+    planned = [item for item in planned if (item.team, item.rep) not in gone]
+    todo = [item for item in todo if (item.team, item.rep) not in gone]
+    report.skipped = len(planned) - len(todo)
     warnings = sorted({*(Problem(**_warning_fields(raw)) for record in records.values()
                          for raw in record.warnings),
                        *_kept_warnings(manifest, planned, todo)})
@@ -234,8 +239,9 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
         report.built.append(item.output)
         note("built", item.output)
     report.built.extend(asset_outputs)
-    report.removed = _remove_stale(out, _alive_outputs(listing, run.renderer), new_manifest,
-                                   note)
+    alive = _alive_outputs(listing, run.renderer) - {
+        f"{team}/reps/{rep}.{fmt}" for team, rep in gone for fmt in FORMATS}
+    report.removed = _remove_stale(out, alive, new_manifest, note)
     new_manifest.inputs_key = run.fingerprints.everything
     new_manifest.warnings = [_warning_json(w) for w in warnings]
     atomic.write_text(out / run.manifest_name, new_manifest.to_json())
@@ -385,6 +391,12 @@ def _check_teams(run: _Run, listing: list[_TeamListing], may_fork: bool
     if any(problem.is_error for problem in problems):
         raise DataError(sorted(problems), "; nothing was written.")
     return records
+
+
+def _departed(records: dict[str, TeamRecord]) -> set[tuple[str | None, str | None]]:
+    """(team id, rep id) of every rep who has left, from the teams' summaries."""
+    return {(team_id, rep["id"]) for team_id, record in records.items()
+            for rep in record.summary["reps"] if rep.get("departed")}
 
 
 def _check_team(job: tuple[Path, _TeamListing, date]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from reportgen import __version__, charts, formatting
+from reportgen import __version__, charts, forecast_chart, formatting
 from reportgen.problems import Problem
 
 if TYPE_CHECKING:
@@ -152,6 +152,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     )
     environment.globals.update(rating_bar=charts.rating_bar,
                                attainment_bar=charts.attainment_bar, Markup=Markup)
+    environment.globals.update(forecast_bar=forecast_chart.forecast_bar)
     return environment
 
 

@@ -11,6 +11,7 @@ periods or currencies), the skill gaps teams share, and every open roadblock by 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -127,8 +128,8 @@ class Group:
     """Teams that can be added up: same period start, period end and currency."""
 
     period_names: tuple[str, ...]
-    start: str
-    end: str
+    start: date
+    end: date
     currency: str
     rows: tuple[TeamRow, ...]
     total: Figures
@@ -175,7 +176,8 @@ def team_groups(teams: list[TeamSummary]) -> list[Group]:
     groups = []
     for (start, end, currency), rows in sorted(grouped.items()):
         names = tuple(dict.fromkeys(row.team.period for row in rows))
-        groups.append(Group(names, start, end, currency, tuple(rows), _total(rows)))
+        groups.append(Group(names, date.fromisoformat(start), date.fromisoformat(end), currency,
+                            tuple(rows), _total(rows)))
     return groups
 
 

@@ -65,9 +65,13 @@ def summarise(team: TeamAnalysis) -> TeamSummary:
 
 
 def org_totals(teams: list[TeamSummary]) -> dict[str, Any]:
-    """The whole org's figures; money only adds up when every team counts in one currency."""
+    """The whole org's figures. Money only adds up when every team counts in one currency
+    over the same period (start and end); otherwise quota, closed and attainment are None
+    (the index shows one total per group instead, see rollup.py)."""
     currencies = {team.currency for team in teams}
-    same_currency = len(currencies) == 1
+    periods = {(team.rollup.get("period_start"), team.rollup.get("period_end"))
+               for team in teams}
+    same_currency = len(currencies) == 1 and len(periods) == 1
     quota = plain_number(sum((exact(team.quota) for team in teams), Fraction(0))
                          ) if same_currency else None
     closed = plain_number(sum((exact(team.closed) for team in teams), Fraction(0))

@@ -87,7 +87,10 @@ def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], 
 
 
 def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
-    reps = sorted(team.reps, key=lambda rep: rep.file.rep.name.casefold())
+    from reportgen.manager_view import manager_context
+
+    # Reps who have left are listed apart (manager_context's `departed`), not as rows.
+    reps = sorted(team.active_reps, key=lambda rep: rep.file.rep.name.casefold())
     return {
         "team": team.file.team,
         "team_id": team.id,
@@ -95,7 +98,10 @@ def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
         "reps": reps,
         "skills": team.file.team.skills,
         "attention": [rep for rep in reps if rep.figures.needs_attention],
-        "warnings": [warning for rep in reps for warning in rep.warnings],
+        "warnings": [*team.warnings,
+                     *(warning for rep in sorted(team.reps, key=lambda rep: rep.file.rep.name
+                                                 .casefold()) for warning in rep.warnings)],
+        **manager_context(team),
     }
 
 

@@ -1,0 +1,111 @@
+"""The performance × capability chart: inline SVG that reads printed in black and white.
+
+Each plotted rep is a numbered circle (the number matches the table beside the chart,
+where the names are, so no YAML text reaches the SVG); a ramping rep's circle is
+dashed. Dashed lines at 100 % projected and at the target split the four quadrants,
+named in the corners. Projected attainment above 200 % is drawn at the top edge as a
+triangle pointing up.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from markupsafe import Markup
+
+from reportgen.capability import QUADRANTS, PersonPoint
+
+WIDTH, HEIGHT = 460, 300
+LEFT, RIGHT, TOP, BOTTOM = 46, 12, 22, 40
+Y_MAX = Fraction(2)  # 200 % projected attainment
+INK = "#1b2430"
+MUTED = "#5b6675"
+RULE = "#c9d0d9"
+SOFT = "#f6f1e7"
+RADIUS = 8.5
+FONT = 'font-family="Inter, sans-serif"'
+
+
+def _x(value: Fraction, low: Fraction, high: Fraction) -> float:
+    share = (min(max(value, low), high) - low) / (high - low)
+    return round(LEFT + float(share) * (WIDTH - LEFT - RIGHT), 1)
+
+
+def _y(value: Fraction) -> float:
+    share = min(max(value, Fraction(0)), Y_MAX) / Y_MAX
+    return round(HEIGHT - BOTTOM - float(share) * (HEIGHT - TOP - BOTTOM), 1)
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float = 10,
+          weight: int = 400, fill: str = MUTED) -> str:
+    return (f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="{size}"'
+            f' font-weight="{weight}" fill="{fill}" {FONT}>{text}</text>')
+
+
+def _place(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Nudge circles that would cover each other sideways, so every number shows."""
+    placed: list[tuple[float, float]] = []
+    for x, y in points:
+        while any((x - px) ** 2 + (y - py) ** 2 < (2 * RADIUS + 1) ** 2 for px, py in placed):
+            x += 2 * RADIUS + 1
+        placed.append((x, y))
+    return placed
+
+
+def people_chart(points: list[tuple[int, PersonPoint]], scale_min: int, scale_max: int,
+                 target: int) -> Markup:
+    """`points`: (number shown, point) of the reps to plot."""
+    low, high = Fraction(scale_min, target), Fraction(scale_max, target)
+    one_x, one_y = _x(Fraction(1), low, high), _y(Fraction(1))
+    bottom, right = HEIGHT - BOTTOM, WIDTH - RIGHT
+    parts = [
+        # The quadrant that needs the manager most is lightly shaded (and named).
+        f'<rect x="{LEFT}" y="{one_y}" width="{round(one_x - LEFT, 1)}"'
+        f' height="{round(bottom - one_y, 1)}" fill="{SOFT}"/>',
+        f'<rect x="{LEFT}" y="{TOP}" width="{right - LEFT}" height="{bottom - TOP}"'
+        f' fill="none" stroke="{RULE}" stroke-width="1"/>',
+    ]
+    for percent in (0, 50, 100, 150, 200):
+        y = _y(Fraction(percent, 100))
+        if 0 < percent < 200 and percent != 100:
+            parts.append(f'<line x1="{LEFT}" x2="{right}" y1="{y}" y2="{y}" stroke="{RULE}"'
+                         ' stroke-width="0.5"/>')
+        parts.append(_text(LEFT - 5, y + 3.5, f"{percent}%", anchor="end", size=9))
+    for rating in range(scale_min, scale_max + 1):
+        x = _x(Fraction(rating, target), low, high)
+        parts.append(f'<line x1="{x}" x2="{x}" y1="{bottom}" y2="{bottom + 4}" stroke="{MUTED}"'
+                     ' stroke-width="1"/>')
+        parts.append(_text(x, bottom + 14, str(rating), anchor="middle", size=9))
+    parts += [
+        f'<line x1="{one_x}" x2="{one_x}" y1="{TOP}" y2="{bottom}" stroke="{INK}"'
+        ' stroke-width="1.2" stroke-dasharray="5 3"/>',
+        f'<line x1="{LEFT}" x2="{right}" y1="{one_y}" y2="{one_y}" stroke="{INK}"'
+        ' stroke-width="1.2" stroke-dasharray="5 3"/>',
+        _text(LEFT, TOP - 8, "Projected attainment ↑", size=9.5, weight=600, fill=INK),
+        _text(right, HEIGHT - 6, f"Skills: weighted mean rating, target {target} →",
+              anchor="end", size=9.5, weight=600, fill=INK),
+        _text(one_x + 4, TOP + 12, QUADRANTS["stars"][0], size=10, weight=700),
+        _text(one_x - 4, TOP + 12, QUADRANTS["ahead"][0], anchor="end", size=10, weight=700),
+        _text(one_x + 4, bottom - 6, QUADRANTS["stuck"][0], size=10, weight=700),
+        _text(one_x - 4, bottom - 6, QUADRANTS["plan"][0], anchor="end", size=10, weight=700),
+    ]
+    plotted = [(number, point) for number, point in points if point.plotted]
+    spots = _place([(_x(point.capability or Fraction(0), low, high),
+                     _y(point.performance or Fraction(0))) for _, point in plotted])
+    for (number, point), (x, y) in zip(plotted, spots, strict=True):
+        dashed = ' stroke-dasharray="2.5 1.5"' if point.ramping else ""
+        if (point.performance or 0) > Y_MAX:
+            tip = round(y - RADIUS - 1, 1)
+            parts.append(f'<path d="M{x} {tip} L{round(x + RADIUS + 2, 1)} {round(y + 7, 1)}'
+                         f' L{round(x - RADIUS - 2, 1)} {round(y + 7, 1)} Z" fill="#fff"'
+                         f' stroke="{INK}" stroke-width="1.5"{dashed}/>')
+        else:
+            parts.append(f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="#fff" stroke="{INK}"'
+                         f' stroke-width="1.5"{dashed}/>')
+        parts.append(_text(x, round(y + 3.3, 1), str(number), anchor="middle", size=9.5,
+                           weight=700, fill=INK))
+    return Markup(
+        f'<svg class="people-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}"'
+        f' height="{HEIGHT}" role="img" aria-label="Reps by projected attainment and skills'
+        ' against target; the table beside it lists the same figures">'
+        + "".join(parts) + "</svg>")
