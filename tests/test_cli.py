@@ -24,18 +24,20 @@ def test_example_workspace_validates_with_only_the_intended_warnings():
     result = invoke("validate", str(EXAMPLE), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
-    assert len(warnings) == 4
+    assert len(warnings) == 5
     assert any("3 active fixes; focus on one or two" in line for line in warnings)
+    assert any("west-smb/team.yaml" in line and "shared gap with no team response" in line
+               for line in warnings)
     assert any("action overdue since" in line for line in warnings)
     assert any("days ago (stale after 90)" in line for line in warnings)
     assert any("not yet assessed:" in line for line in warnings)
-    assert result.stderr.splitlines()[-1] == "ok: 1 team, 6 reps, 4 warnings"
+    assert result.stderr.splitlines()[-1] == "ok: 2 teams, 10 reps, 5 warnings"
 
 
 def test_strict_turns_warnings_into_errors():
     result = invoke("validate", str(EXAMPLE), "--as-of", AS_OF, "--strict")
     assert result.exit_code == 1
-    assert sum(": error: " in line for line in result.stderr.splitlines()) == 4
+    assert sum(": error: " in line for line in result.stderr.splitlines()) == 5
 
 
 def test_export_matches_the_spec_shape_and_figures():
@@ -46,10 +48,11 @@ def test_export_matches_the_spec_shape_and_figures():
     team = exported["teams"][0]
     assert team["id"] == "west-enterprise"
     assert set(team) >= {"id", "quota", "closed", "attainment", "gap", "team_wide_gaps", "reps"}
-    assert team["quota"] == 3_000_000
-    assert team["closed"] == sum(rep["closed"] for rep in team["reps"])
-    assert team["attainment"] == pytest.approx(team["closed"] / 3_000_000)
-    assert team["gap"] == 3_000_000 - team["closed"]
+    assert team["quota"] == 3_300_000
+    # Ben Carter has left; his closed business still counts.
+    assert team["closed"] == sum(rep["closed"] for rep in team["reps"]) == 2_090_000
+    assert team["attainment"] == pytest.approx(team["closed"] / 3_300_000)
+    assert team["gap"] == 3_300_000 - team["closed"]
     assert team["team_wide_gaps"] == ["qualification", "business-outcomes"]
     ids = [rep["id"] for rep in team["reps"]]
     assert ids == sorted(ids)
