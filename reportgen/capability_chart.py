@@ -15,14 +15,14 @@ from markupsafe import Markup
 
 from reportgen.capability import QUADRANTS, PersonPoint
 
-WIDTH, HEIGHT = 460, 300
-LEFT, RIGHT, TOP, BOTTOM = 46, 12, 22, 40
+WIDTH, HEIGHT = 440, 310
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 26, 46
 Y_MAX = Fraction(2)  # 200 % projected attainment
 INK = "#1b2430"
 MUTED = "#5b6675"
 RULE = "#c9d0d9"
 SOFT = "#f6f1e7"
-RADIUS = 8.5
+RADIUS = 11
 FONT = 'font-family="Inter, sans-serif"'
 
 
@@ -42,13 +42,28 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float =
             f' font-weight="{weight}" fill="{fill}" {FONT}>{text}</text>')
 
 
-def _place(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Nudge circles that would cover each other sideways, so every number shows."""
+def _place(points: list[tuple[float, float]], one_x: float, one_y: float
+           ) -> list[tuple[float, float]]:
+    """Move circles that would cover each other the shortest way that keeps them in their
+    quadrant (never across a dashed line), so every number shows and reads true."""
+    step = 2 * RADIUS + 1
+    moves = [(0.0, 0.0)] + [(dx * ring * step / 2, dy * ring * step / 2)
+                            for ring in range(1, 9)
+                            for dx, dy in ((0, -1), (0, 1), (1, 0), (-1, 0),
+                                           (1, -1), (-1, -1), (1, 1), (-1, 1))]
     placed: list[tuple[float, float]] = []
     for x, y in points:
-        while any((x - px) ** 2 + (y - py) ** 2 < (2 * RADIUS + 1) ** 2 for px, py in placed):
-            x += 2 * RADIUS + 1
-        placed.append((x, y))
+        side = (x >= one_x, y <= one_y)
+        for dx, dy in moves:
+            spot = (round(x + dx, 1), round(y + dy, 1))
+            if (spot[0] >= one_x, spot[1] <= one_y) != side and (dx, dy) != (0.0, 0.0):
+                continue
+            if not any((spot[0] - px) ** 2 + (spot[1] - py) ** 2 < step ** 2
+                       for px, py in placed):
+                break
+        else:
+            spot = (x, y)  # nowhere free nearby: overlap rather than mislead
+        placed.append(spot)
     return placed
 
 
@@ -70,28 +85,29 @@ def people_chart(points: list[tuple[int, PersonPoint]], scale_min: int, scale_ma
         if 0 < percent < 200 and percent != 100:
             parts.append(f'<line x1="{LEFT}" x2="{right}" y1="{y}" y2="{y}" stroke="{RULE}"'
                          ' stroke-width="0.5"/>')
-        parts.append(_text(LEFT - 5, y + 3.5, f"{percent}%", anchor="end", size=9))
+        parts.append(_text(LEFT - 5, y + 4, f"{percent}%", anchor="end", size=12))
     for rating in range(scale_min, scale_max + 1):
         x = _x(Fraction(rating, target), low, high)
         parts.append(f'<line x1="{x}" x2="{x}" y1="{bottom}" y2="{bottom + 4}" stroke="{MUTED}"'
                      ' stroke-width="1"/>')
-        parts.append(_text(x, bottom + 14, str(rating), anchor="middle", size=9))
+        parts.append(_text(x, bottom + 17, str(rating), anchor="middle", size=12))
     parts += [
         f'<line x1="{one_x}" x2="{one_x}" y1="{TOP}" y2="{bottom}" stroke="{INK}"'
         ' stroke-width="1.2" stroke-dasharray="5 3"/>',
         f'<line x1="{LEFT}" x2="{right}" y1="{one_y}" y2="{one_y}" stroke="{INK}"'
         ' stroke-width="1.2" stroke-dasharray="5 3"/>',
-        _text(LEFT, TOP - 8, "Projected attainment ↑", size=9.5, weight=600, fill=INK),
+        _text(LEFT, TOP - 10, "Projected attainment ↑", size=12.5, weight=600, fill=INK),
         _text(right, HEIGHT - 6, f"Skills: weighted mean rating, target {target} →",
-              anchor="end", size=9.5, weight=600, fill=INK),
-        _text(one_x + 4, TOP + 12, QUADRANTS["stars"][0], size=10, weight=700),
-        _text(one_x - 4, TOP + 12, QUADRANTS["ahead"][0], anchor="end", size=10, weight=700),
-        _text(one_x + 4, bottom - 6, QUADRANTS["stuck"][0], size=10, weight=700),
-        _text(one_x - 4, bottom - 6, QUADRANTS["plan"][0], anchor="end", size=10, weight=700),
+              anchor="end", size=12.5, weight=600, fill=INK),
+        _text(one_x + 5, TOP + 15, QUADRANTS["stars"][0], size=12.5, weight=700),
+        _text(one_x - 5, TOP + 15, QUADRANTS["ahead"][0], anchor="end", size=12.5, weight=700),
+        _text(one_x + 5, bottom - 7, QUADRANTS["stuck"][0], size=12.5, weight=700),
+        _text(one_x - 5, bottom - 7, QUADRANTS["plan"][0], anchor="end", size=12.5, weight=700),
     ]
     plotted = [(number, point) for number, point in points if point.plotted]
     spots = _place([(_x(point.capability or Fraction(0), low, high),
-                     _y(point.performance or Fraction(0))) for _, point in plotted])
+                     _y(point.performance or Fraction(0))) for _, point in plotted],
+                   one_x, one_y)
     for (number, point), (x, y) in zip(plotted, spots, strict=True):
         dashed = ' stroke-dasharray="2.5 1.5"' if point.ramping else ""
         if (point.performance or 0) > Y_MAX:
@@ -102,7 +118,7 @@ def people_chart(points: list[tuple[int, PersonPoint]], scale_min: int, scale_ma
         else:
             parts.append(f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="#fff" stroke="{INK}"'
                          f' stroke-width="1.5"{dashed}/>')
-        parts.append(_text(x, round(y + 3.3, 1), str(number), anchor="middle", size=9.5,
+        parts.append(_text(x, round(y + 4.3, 1), str(number), anchor="middle", size=12.5,
                            weight=700, fill=INK))
     return Markup(
         f'<svg class="people-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}"'

@@ -43,6 +43,10 @@ def _words(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _capitals(text: str) -> int:
+    return sum(1 for char in text if char.isupper())
+
+
 def owner_kind(owner: str | None, manager: str) -> str:
     written = _words(owner or "")
     if not written:
@@ -83,7 +87,11 @@ def roadblocks_by_owner(manager: str, reps: list[tuple[str, Rep]], as_of: date
             owner_key = kind if kind != "other" else _words(block.owner or "")
             shown = {MANAGER: manager, NO_OWNER: "No owner yet", REP_OWNER: "The rep"}.get(
                 kind, " ".join((block.owner or "").split()))
-            owners.setdefault(owner_key, (shown, kind))
+            known = owners.get(owner_key)
+            # The same owner written in several ways: show the most capitalised spelling
+            # ("Sales engineering" rather than "sales engineering").
+            if known is None or _capitals(shown) > _capitals(known[0]):
+                owners[owner_key] = (shown, kind)
             key = (owner_key, _words(block.issue))
             issue, raised, blocked = found.get(key, (block.issue, block.raised, []))
             if block.raised is not None and (raised is None or block.raised < raised):

@@ -273,7 +273,7 @@ def test_the_chart_numbers_each_plotted_rep_and_dashes_the_ramping_ones():
     assert svg.count("<path") == 1 and 'stroke-dasharray="2.5 1.5"' in svg
     import re
 
-    numbers = re.findall(r'font-size="9.5" font-weight="700" fill="#1b2430"[^>]*>(\d+)</text>',
+    numbers = re.findall(r'font-size="12.5" font-weight="700" fill="#1b2430"[^>]*>(\d+)</text>',
                          svg)
     assert numbers == ["1", "2"]
     for quadrant in ("Stars", "Results ahead of skills", "Skilled but stuck", "Needs a plan"):
