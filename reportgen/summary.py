@@ -81,7 +81,8 @@ def org_totals(teams: list[TeamSummary]) -> dict[str, Any]:
         "quota": quota,
         "closed": closed,
         "attainment": None if not quota or closed is None else exact(closed) / exact(quota),
-        "reps": sum(len(team.reps) for team in teams),
+        # Reps still on their teams: those who left have no plan.
+        "reps": sum(1 for team in teams for rep in team.reps if not rep.departed),
     }
 
 
