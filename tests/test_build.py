@@ -67,6 +67,8 @@ def test_priya_plan_carries_the_method(example_build):
     assert "OVERDUE" in text
     assert "Deal strategy" in text and "impact 3" in text  # next fix: weight 1.5 × gap 2
     assert "Legal redlines take 3 weeks" in text
+    assert "COMMIT $40,000 36% with closed" in text  # (140,000 + 40,000) / 500,000
+    assert "BEST CASE $160,000 60% with closed" in text
 
 
 def test_sofia_plan_warns_about_three_active_fixes(example_build):
@@ -85,6 +87,17 @@ def test_scorecard_shows_the_team_against_the_managers_number(example_build):
         assert name in text
     assert "Qualification" in text and "Business outcomes" in text
     assert "Legal redlines take 3 weeks" in text  # a roadblock the manager owns
+    # The forecast: closed 2,090,000 + commit 600,000; + best case 1,460,000.
+    assert "Closed + commit $2,690,000 82%" in text and "Closed + best case $3,550,000 108%" in text
+    # The reps' quotas: 3,050,000 + Ben's 150,000 against the number of 3,300,000.
+    assert "under-assigned" in text and "$3,200,000, $100,000 less" in text
+    assert "Left the team: Ben Carter (left 6 Nov 2026; $120,000 closed" in text
+    # Another department's roadblock is listed with its age, not only the manager's.
+    assert "Sales engineering" in text and "48 days" in text
+    assert "Weekly deal-qualification clinic" in text  # the initiative under its gap
+    for quadrant in ("Stars", "Results ahead of skills", "Skilled but stuck", "Needs a plan"):
+        assert quadrant in text
+    assert "1 overdue action" in text and "over two active fixes" in text  # warnings column
 
 
 def _private_snippets() -> list[str]:
