@@ -26,6 +26,7 @@ def manager_context(team: TeamAnalysis) -> dict[str, Any]:
         "people_chart": people_chart([(number, point) for number, point in numbered],
                                      model.scale.min, model.scale.max, model.scale.target),
         "unplotted": [point for _, point in numbered if not point.plotted],
+        "plotted_count": sum(1 for _, point in numbered if point.plotted),
         "quadrants": QUADRANTS,
         "gap_responses": team.gap_responses,
         "other_initiatives": [initiative for _, initiative in
