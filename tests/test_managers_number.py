@@ -278,3 +278,14 @@ def test_the_chart_numbers_each_plotted_rep_and_dashes_the_ramping_ones():
     assert numbers == ["1", "2"]
     for quadrant in ("Stars", "Results ahead of skills", "Skilled but stuck", "Needs a plan"):
         assert quadrant in svg
+
+
+def test_a_forecast_key_a_typo_away_is_an_error(workspace):
+    from reportgen.problems import DataError
+
+    root = workspace(reps={"ann": REP_YAML.replace("  pipeline: 150000",
+                                                   "  pipeline: 150000\n  best-case: 9")})
+    with pytest.raises(DataError) as caught:
+        load_workspace(root)
+    assert "results.best-case: unknown figure 'best-case'; did you mean 'best_case'?" in str(
+        caught.value)
