@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from markupsafe import Markup
 
-from reportgen.coaching import Amount, exact
+Amount = int | float
 
 INK = "#1b2430"
 CLOSED = "#1f5f8b"
@@ -21,6 +21,10 @@ TRACK = "#e6eaf0"
 
 def forecast_bar(closed: Amount, forecast_commit: Amount, forecast_best_case: Amount,
                  number: Amount, *, width: int = 640) -> Markup:
+    # Imported here: render.py imports this module, and a no-op build must not pay for
+    # the models' import (pydantic) just to find it has nothing to do.
+    from reportgen.coaching import exact
+
     height = 22
     scale_to = max(exact(number), exact(forecast_best_case), exact(forecast_commit),
                    Fraction(1))
