@@ -220,6 +220,7 @@ class OrgOwner:
     owner: str
     kind: str  # "manager" (a team's manager), "no owner", "rep", "other"
     roadblocks: tuple[OrgRoadblock, ...]
+    teams: tuple[str, ...] = ()  # the teams whose reps it blocks
 
 
 def org_roadblocks(teams: list[TeamSummary]) -> list[OrgOwner]:
@@ -227,11 +228,14 @@ def org_roadblocks(teams: list[TeamSummary]) -> list[OrgOwner]:
     unowned, then the rest; within an owner the oldest first. A roadblock the reps own
     themselves stays with their team's manager to chase, so it is listed as "The rep"."""
     owners: dict[tuple[int, str], tuple[str, str, dict[str, list[Any]]]] = {}
+    teams_of: dict[tuple[int, str], list[str]] = {}
     for team in sorted(teams, key=lambda team: team.id):
         for group in team.rollup["roadblocks"]:
             order = {MANAGER: 0, "no owner": 1}.get(group["kind"], 2)
             key = (order, " ".join(group["owner"].split()).casefold())
             _, _, issues = owners.setdefault(key, (group["owner"], group["kind"], {}))
+            if team.name not in teams_of.setdefault(key, []):
+                teams_of[key].append(team.name)
             for block in group["roadblocks"]:
                 issue_key = " ".join(block["issue"].split()).casefold()
                 entry = issues.setdefault(issue_key, [block["issue"], block["raised"],
@@ -247,6 +251,7 @@ def org_roadblocks(teams: list[TeamSummary]) -> list[OrgOwner]:
         blocks.sort(key=lambda block: (block.raised is None, block.raised or "",
                                        block.issue.casefold()))
         oldest = max((block.age_days or 0 for block in blocks), default=0)
-        result.append(((order, -oldest, name_key), OrgOwner(owner, kind, tuple(blocks))))
+        result.append(((order, -oldest, name_key),
+                       OrgOwner(owner, kind, tuple(blocks), tuple(teams_of[(order, name_key)]))))
     result.sort(key=lambda item: item[0])
     return [owner for _, owner in result]
