@@ -13,9 +13,20 @@ from datetime import date
 from pathlib import Path
 
 from reportgen.coaching import RepFigures, TeamFigures, rep_figures, team_figures
+from reportgen.history import History, unavailable
 from reportgen.layout import team_folders
 from reportgen.problems import Problem, Severity
+from reportgen.timeline import (
+    Baseline,
+    CoachingRecord,
+    cadence_message,
+    coaching_record,
+    progress,
+)
 from reportgen.workspace import RepFile, TeamFile, Workspace, load_team
+
+# Analyses made without asking git (history not wanted): nothing over time, no warning.
+NO_HISTORY = unavailable("")
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,7 @@ class RepAnalysis:
     file: RepFile
     figures: RepFigures
     warnings: tuple[Problem, ...]
+    record: CoachingRecord | None = None
 
     @property
     def id(self) -> str:
@@ -34,6 +46,8 @@ class TeamAnalysis:
     file: TeamFile
     figures: TeamFigures
     reps: tuple[RepAnalysis, ...]
+    # The burn-up: (date, closed summed over the team's reps) per week end, then as_of.
+    progress: tuple[tuple[date, int | float], ...] = ()
 
     @property
     def id(self) -> str:
@@ -51,23 +65,53 @@ class Analysis:
     warnings: tuple[Problem, ...]
 
 
-def analyse_team(team_file: TeamFile, as_of: date) -> TeamAnalysis:
+def analyse_team(team_file: TeamFile, as_of: date, history: History | None = None,
+                 since: Baseline | None = None) -> TeamAnalysis:
     team = team_file.team
+    history = history or NO_HISTORY
     reps = []
+    histories = []
     for rep_file in team_file.reps:
-        figures = rep_figures(rep_file.rep, team, as_of)
-        warnings = tuple(
+        file_history = history.file(rep_file.file)
+        histories.append(file_history)
+        record = coaching_record(rep_file.rep, team, as_of, history, file_history, since)
+        figures = rep_figures(rep_file.rep, team, as_of, record.implicit_assessed)
+        warnings = [
             rep_file.document.problem(finding.path, finding.message,
                                       severity=Severity.WARNING, rep=rep_file.id)
-            for finding in figures.findings)
-        reps.append(RepAnalysis(rep_file, figures, warnings))
+            for finding in figures.findings]
+        if record.cadence.overdue:
+            warnings.append(rep_file.document.problem(
+                ("one_on_ones",), cadence_message(record.cadence, as_of),
+                severity=Severity.WARNING, rep=rep_file.id))
+        reps.append(RepAnalysis(rep_file, figures, tuple(warnings), record))
     figures = team_figures(team, [(rep.id, rep.file.rep, rep.figures) for rep in reps], as_of)
-    return TeamAnalysis(team_file, figures, tuple(reps))
+    return TeamAnalysis(team_file, figures, tuple(reps),
+                        progress(team, history, histories, figures.closed, as_of))
 
 
-def analyse(workspace: Workspace, as_of: date) -> Analysis:
-    teams = tuple(analyse_team(team_file, as_of) for team_file in workspace.teams)
-    warnings = [*workspace.problems]
+def history_problems(history: History | None, rep_files: list[str]) -> list[Problem]:
+    """At most one warning about history: why there is none, or which rep files are not
+    committed yet (their plans have no earlier record)."""
+    if history is None or history.unavailable == "":
+        return []
+    if not history.available:
+        return [Problem("teams/", 1, 1, Severity.WARNING, "-", history.unavailable or "")]
+    missing = [file for file in rep_files if history.file(file) is None]
+    if not missing:
+        return []
+    others = f" and {len(missing) - 1} more rep files" if len(missing) > 1 else ""
+    return [Problem(missing[0], 1, 1, Severity.WARNING, "-",
+                    f"not committed to git yet{others}: the plan shows no earlier record"
+                    " until it is (git add, git commit)")]
+
+
+def analyse(workspace: Workspace, as_of: date, history: History | None = None,
+            since: Baseline | None = None) -> Analysis:
+    teams = tuple(analyse_team(team_file, as_of, history, since)
+                  for team_file in workspace.teams)
+    warnings = [*workspace.problems, *history_problems(
+        history, [rep.file for team in workspace.teams for rep in team.reps])]
     for team in teams:
         for rep in team.reps:
             warnings.extend(rep.warnings)

@@ -37,6 +37,8 @@ class SkillStanding:
     stale: bool
     gap: int | None
     impact: float | None
+    # True when `assessed` is the date of the commit that set a bare rating.
+    assessed_from_history: bool = False
 
     @property
     def assessed_yet(self) -> bool:
@@ -212,7 +214,11 @@ def is_stale(assessed: date | None, as_of: date, stale_after_days: int) -> bool:
 
 # ------------------------------------------------------------------------------- skills
 
-def skill_standings(rep: Rep, team: Team, as_of: date) -> tuple[SkillStanding, ...]:
+def skill_standings(rep: Rep, team: Team, as_of: date,
+                    implicit_assessed: dict[str, date] | None = None
+                    ) -> tuple[SkillStanding, ...]:
+    """`implicit_assessed`: the date git says each bare rating was set (history.py)."""
+    implicit_assessed = implicit_assessed or {}
     standings = []
     target = team.scale.target
     for order, skill in enumerate(team.skills):
@@ -222,10 +228,12 @@ def skill_standings(rep: Rep, team: Team, as_of: date) -> tuple[SkillStanding, .
                                            None, None))
             continue
         gap = max(0, target - assessment.rating)
+        assessed = assessment.assessed or implicit_assessed.get(skill.id)
         standings.append(SkillStanding(
-            skill, order, assessment.rating, target, assessment.assessed,
-            assessment.evidence, is_stale(assessment.assessed, as_of, team.stale_after_days),
-            gap, round(skill.weight * gap, 6)))
+            skill, order, assessment.rating, target, assessed,
+            assessment.evidence, is_stale(assessed, as_of, team.stale_after_days),
+            gap, round(skill.weight * gap, 6),
+            assessment.assessed is None and assessed is not None))
     return tuple(standings)
 
 
@@ -263,9 +271,11 @@ def rep_findings(rep: Rep, team: Team, standings: tuple[SkillStanding, ...],
     for standing in standings:
         if standing.stale and standing.assessed is not None:
             age = (as_of - standing.assessed).days
+            how = (f"was rated {age} days ago (in the commit of {standing.assessed})"
+                   if standing.assessed_from_history else f"was assessed {age} days ago")
             findings.append(Finding(
                 ("skills", standing.skill.id, "assessed"),
-                f"{standing.skill.name} was assessed {age} days ago (stale after"
+                f"{standing.skill.name} {how} (stale after"
                 f" {team.stale_after_days}); reassess it"))
     for view in fixes:
         for action_index, status in enumerate(view.actions):
@@ -289,7 +299,8 @@ def _short(text: str, limit: int = 60) -> str:
 
 # ---------------------------------------------------------------------------- rep, team
 
-def rep_figures(rep: Rep, team: Team, as_of: date) -> RepFigures:
+def rep_figures(rep: Rep, team: Team, as_of: date,
+                implicit_assessed: dict[str, date] | None = None) -> RepFigures:
     quota, closed, pipeline = rep.quota, rep.results.closed, rep.results.pipeline
     start = rep_period_start(team, rep)
     elapsed = period_elapsed(start, team.period.end, as_of)
@@ -301,7 +312,7 @@ def rep_figures(rep: Rep, team: Team, as_of: date) -> RepFigures:
     needs_attention = quota != 0 and (
         not pace or (not quota_met and cover is not None
                      and cover < exact(team.coverage_target)))
-    standings = skill_standings(rep, team, as_of)
+    standings = skill_standings(rep, team, as_of, implicit_assessed)
     fixes = fix_views(rep, team, as_of)
     return RepFigures(
         quota=quota, closed=closed, pipeline=pipeline, remaining=left,
