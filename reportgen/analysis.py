@@ -48,6 +48,8 @@ class TeamAnalysis:
     reps: tuple[RepAnalysis, ...]
     # The burn-up: (date, closed summed over the team's reps) per week end, then as_of.
     progress: tuple[tuple[date, int | float], ...] = ()
+    # One line for the scorecard when some or all of the team has no git history.
+    history_note: str | None = None
 
     @property
     def id(self) -> str:
@@ -87,7 +89,44 @@ def analyse_team(team_file: TeamFile, as_of: date, history: History | None = Non
         reps.append(RepAnalysis(rep_file, figures, tuple(warnings), record))
     figures = team_figures(team, [(rep.id, rep.file.rep, rep.figures) for rep in reps], as_of)
     return TeamAnalysis(team_file, figures, tuple(reps),
-                        progress(team, history, histories, figures.closed, as_of))
+                        progress(team, history, histories, figures.closed, as_of),
+                        _history_note(history, sum(1 for file in histories if file is None)))
+
+
+def _history_note(history: History, uncommitted: int) -> str | None:
+    if history.unavailable == "":
+        return None
+    if not history.available:
+        return history.unavailable
+    if uncommitted:
+        return (f"{uncommitted} of this team's rep files {'is' if uncommitted == 1 else 'are'}"
+                " not committed to git yet: no earlier record for them until they are")
+    return None
+
+
+class SinceError(Exception):
+    """A --since that names no date and no commit of the line (a usage error)."""
+
+
+def since_baseline(workspace: Path, history: History, text: str | None) -> Baseline | None:
+    """--since DATE|REV as a baseline for every rep. Raises SinceError."""
+    if text is None:
+        return None
+    try:
+        return Baseline(date.fromisoformat(text))
+    except ValueError:
+        pass
+    if not history.available:
+        raise SinceError(f"--since {text}: not a date (YYYY-MM-DD), and there is no git"
+                         " history to find a commit in")
+    from reportgen.history import resolve_revision
+
+    sha = resolve_revision(workspace, text)
+    index = history.index_of(sha) if sha else None
+    if index is None:
+        raise SinceError(f"--since {text}: neither a date (YYYY-MM-DD) nor a commit on the"
+                         " first-parent line of HEAD")
+    return Baseline(history.commits[index].day, index)
 
 
 def history_problems(history: History | None, rep_files: list[str]) -> list[Problem]:
@@ -139,25 +178,29 @@ class CheckResult:
         return tuple(problem for problem in self.problems if not problem.is_error)
 
 
-def _check_team(job: tuple[Path, Path, date]) -> tuple[int, int, list[Problem]]:
-    root, team_dir, as_of = job
+def _check_team(job: tuple[Path, Path, date, History | None]
+                ) -> tuple[int, int, list[Problem]]:
+    root, team_dir, as_of, history = job
     team_file, problems = load_team(root, team_dir)
     if team_file is None:
         return 0, 0, problems
     if not any(problem.is_error for problem in problems):
-        for rep in analyse_team(team_file, as_of).reps:
+        for rep in analyse_team(team_file, as_of, history).reps:
             problems.extend(rep.warnings)
     return 1, len(team_file.reps), problems
 
 
-def check_workspace(root: Path, as_of: date, workers: int | None = None) -> CheckResult:
+def check_workspace(root: Path, as_of: date, workers: int | None = None,
+                    history: History | None = None) -> CheckResult:
     """Load and analyse every team, returning all problems (for `validate`).
 
     Unlike `load_workspace` + `analyse`, only problems come back from each team, so a
     large workspace can be spread over worker processes (one team each) at little cost.
     """
     team_dirs = team_folders(root)
-    jobs = [(root, team_dir, as_of) for team_dir in team_dirs]
+    jobs = [(root, team_dir, as_of,
+             history.only(f"teams/{team_dir.name}/") if history is not None else None)
+            for team_dir in team_dirs]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     rep_files = sum(1 for team_dir in team_dirs for _ in team_dir.glob("reps/*.yaml"))
     if workers > 1 and len(jobs) > 1 and rep_files >= PARALLEL_FROM_REPS:
@@ -167,6 +210,9 @@ def check_workspace(root: Path, as_of: date, workers: int | None = None) -> Chec
             results = pool.map(_check_team, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
     else:
         results = [_check_team(job) for job in jobs]
-    problems = sorted(problem for _, _, found in results for problem in found)
+    current_files = sorted(path.relative_to(root).as_posix() for team_dir in team_dirs
+                           for path in team_dir.glob("reps/*.yaml"))
+    problems = sorted([*(problem for _, _, found in results for problem in found),
+                       *history_problems(history, current_files)])
     return CheckResult(sum(teams for teams, _, _ in results),
                        sum(reps for _, reps, _ in results), tuple(problems))

@@ -30,11 +30,15 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.manifest import digest
-from reportgen.snapshot import Snapshot, from_json, snapshot_from_text, to_json
-from reportgen.yamlfile import MAX_FILE_BYTES
+
+if TYPE_CHECKING:  # the models load only when history is read, not to plan a build
+    from reportgen.snapshot import Snapshot
+
+# The loader's limit; historical versions over it count as absent, unread.
+MAX_FILE_BYTES = 1024 * 1024
 
 CACHE_NAME = ".reportgen-history.json"
 CACHE_FORMAT = 1
@@ -127,6 +131,11 @@ class History:
             if self.commits[index].day <= day:
                 return index
         return None
+
+    def only(self, folder: str) -> History:
+        """The same line with only the files under `folder` (to send to a worker)."""
+        return History(self.commits, {path: file for path, file in self.files.items()
+                                      if path.startswith(folder)}, self.head, self.unavailable)
 
     def index_of(self, sha: str) -> int | None:
         return next((index for index, commit in enumerate(self.commits)
@@ -273,6 +282,8 @@ def _blob_texts(top: Path, blobs: list[str]) -> dict[str, str | None]:
 
 
 def _parse_texts(texts: dict[str, str | None]) -> dict[str, Snapshot | None]:
+    from reportgen.snapshot import snapshot_from_text
+
     readable = [(blob, text) for blob, text in texts.items() if text is not None]
     parsed: dict[str, Snapshot | None] = dict.fromkeys(texts)
     workers = min(os.cpu_count() or 1, 4)
@@ -303,11 +314,11 @@ def _load_cache(cache_file: Path | None, probe_: Probe) -> dict[str, Any] | None
     return raw
 
 
-def write_cache(cache_file: Path, history: History) -> None:
+def write_cache(cache_file: Path, history: History | None) -> None:
     """Keep what this read found, for the next one (called once a build succeeded)."""
     from reportgen import atomic
 
-    if history.cache is not None:
+    if history is not None and history.cache is not None:
         atomic.write_text(cache_file, json.dumps(history.cache, separators=(",", ":")))
 
 
@@ -331,6 +342,8 @@ def _first_line(text: str) -> str:
 
 
 def _read(found: Probe, cache: dict[str, Any] | None) -> History:
+    from reportgen.snapshot import from_json, to_json
+
     line: list[list[Any]] | None = None
     snapshots_json: dict[str, Any] = {}
     if cache is not None:

@@ -160,6 +160,27 @@ def skill_history(commits: tuple[Commit, ...], file: FileHistory, now: Snapshot,
     return trends
 
 
+def fix_history(commits: tuple[Commit, ...], file: FileHistory | None, now: Snapshot,
+                as_of: date) -> tuple[tuple[FixState, tuple[tuple[date, str], ...]], ...]:
+    """Per fix present now (file order): (date, status) each time its status changed
+    along the line (first seen counts as a change), then now if it differs from HEAD."""
+    moves = []
+    for fix in now.fixes:
+        points: list[tuple[date, str]] = []
+        previous: str | None = None
+        for index, snapshot in (file.versions if file else ()):
+            found = next((old for old in (snapshot.fixes if snapshot else ())
+                          if old.identity == fix.identity), None)
+            status = found.status if found else None
+            if status is not None and status != previous:
+                points.append((commits[index].day, status))
+            previous = status
+        if previous != fix.status:
+            points.append((as_of, fix.status))
+        moves.append((fix, tuple(points)))
+    return tuple(moves)
+
+
 def implicit_assessed(commits: tuple[Commit, ...], file: FileHistory, now: Snapshot,
                       as_of: date) -> dict[str, date]:
     """The date of each bare rating: the newest commit whose rating differs from its
@@ -255,6 +276,10 @@ class CoachingRecord:
     skill_history: dict[str, tuple[tuple[date, int], ...]]
     implicit_assessed: dict[str, date]
     cadence: Cadence
+    fix_history: tuple[tuple[FixState, tuple[tuple[date, str], ...]], ...] = ()
+    # Ratings in the file at the later of period.start and start_date (the scorecard's
+    # ▲/▼); None: unknown (no history).
+    ratings_at_start: dict[str, int] | None = None
 
 
 def coaching_record(rep: Rep, team: Team, as_of: date, history: History,
@@ -267,7 +292,10 @@ def coaching_record(rep: Rep, team: Team, as_of: date, history: History,
 
     now = snapshot_of(rep)
     base = since_override or Baseline(last_one_on_one_before(rep, team, as_of))
+    at_start = file.state_at(history.commit_at(rep_period_start(team, rep)))
     return CoachingRecord(
         True, since(history, file, now, base),
         skill_history(history.commits, file, now, as_of),
-        implicit_assessed(history.commits, file, now, as_of), now_cadence)
+        implicit_assessed(history.commits, file, now, as_of), now_cadence,
+        fix_history(history.commits, file, now, as_of),
+        {state.skill: state.rating for state in at_start.ratings} if at_start else {})

@@ -1,0 +1,173 @@
+"""Build the example workspace as its own git repository, with a quarter of history.
+
+    python scripts/make_example_history.py DEST
+
+DEST (a new or empty folder) becomes a git repository holding `teams/west-enterprise`,
+committed as the manager would have: the team set up before the quarter, then each rep
+file updated on the days of that rep's one-on-ones and assessments, and this week's
+updates last. The last commit holds exactly the files in this repository's `teams/`, so
+`reportgen build DEST --as-of 2026-11-26` shows the same plans with their history: the
+"since our last one-on-one" box, skill trends, cadence and the team's burn-up.
+
+Earlier versions are derived from today's files by dated rules (a one-on-one, action,
+roadblock or rating is in a version only from its date on; closed grows through the
+quarter), so the history is plausible and the same on every run: the commits get fixed
+authors and dates, and the same ids.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+import zlib
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+TEAM = "west-enterprise"
+SETUP_DAY = date(2026, 9, 28)
+LAST_DAY = date(2026, 11, 25)
+QUARTER_START = date(2026, 10, 1)
+
+
+def _day(value: Any) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def _wobble(text: str, low: int, high: int) -> int:
+    """A stable pseudo-random number for `text` (the same on every run)."""
+    return low + zlib.crc32(text.encode()) % (high - low + 1)
+
+
+def state_at(rep_id: str, final: dict[str, Any], day: date) -> dict[str, Any]:
+    """The rep file as it plausibly was on `day`, from today's file."""
+    data = copy.deepcopy(final)
+    share = min(max((day - QUARTER_START).days / (LAST_DAY - QUARTER_START).days, 0.0), 1.0)
+    results = data.get("results", {})
+    results["closed"] = int(results.get("closed", 0) * share ** 1.3) // 5000 * 5000
+    if "pipeline" in results:
+        results["pipeline"] = int(results["pipeline"] * (0.8 + 0.2 * share)) // 5000 * 5000
+
+    for skill, assessment in list(data.get("skills", {}).items()):
+        assessed = _day(assessment.get("assessed")) if isinstance(assessment, dict) else None
+        rating = assessment["rating"] if isinstance(assessment, dict) else assessment
+        # Bare ratings were set on a day of their own; dated ones on their date.
+        changed_on = assessed or QUARTER_START + timedelta(
+            days=_wobble(rep_id + skill, -10, 56))
+        if day < changed_on:
+            earlier = max(1, rating - 1) if _wobble(skill + rep_id, 0, 2) else min(5, rating + 1)
+            if assessed and day < assessed - timedelta(days=45):
+                data["skills"].pop(skill)  # not assessed yet
+            else:
+                data["skills"][skill] = earlier
+    start = _day(data.get("start_date"))
+    if start and day < start - timedelta(days=7):
+        data["skills"] = {}
+
+    fixes = []
+    for fix in data.get("fixes", []):
+        started = _day(fix.get("started"))
+        if started and day < started - timedelta(days=3):
+            continue
+        if fix.get("status") in ("done", "dropped"):
+            ended = _day(fix.get("due")) or LAST_DAY
+            if day < min(ended, LAST_DAY - timedelta(days=1)):
+                fix["status"] = "active"
+        if fix.get("status") == "active" and started and day < started:
+            fix["status"] = "planned"
+        for action in fix.get("actions", []):
+            due = _day(action.get("due"))
+            if action.get("done") and due and day < due:
+                action["done"] = False
+        fixes.append(fix)
+    data["fixes"] = fixes
+
+    data["roadblocks"] = [block for block in data.get("roadblocks", [])
+                          if not _day(block.get("raised")) or _day(block["raised"]) <= day]
+    for block in data["roadblocks"]:
+        resolved = _day(block.get("resolved"))
+        if resolved and day < resolved:
+            block.pop("resolved")
+    for goal in data.get("goals", []):
+        if goal.get("status") in ("done", "at risk") and share < 0.5:
+            goal["status"] = "on track"
+    data["one_on_ones"] = [meeting for meeting in data.get("one_on_ones", [])
+                           if _day(meeting.get("date")) and meeting["date"] <= day]
+    return {key: value for key, value in data.items() if value not in ([], {})}
+
+
+def _schedule(finals: dict[str, dict[str, Any]]) -> list[tuple[date, str]]:
+    """(day, rep id) for every update: one-on-ones, assessments, fix starts."""
+    updates = set()
+    for rep_id, final in finals.items():
+        for meeting in final.get("one_on_ones", []):
+            updates.add((meeting["date"], rep_id))
+        for assessment in final.get("skills", {}).values():
+            if isinstance(assessment, dict) and _day(assessment.get("assessed")):
+                updates.add((assessment["assessed"], rep_id))
+        for fix in final.get("fixes", []):
+            if _day(fix.get("started")):
+                updates.add((fix["started"], rep_id))
+    return sorted((day, rep_id) for day, rep_id in updates if SETUP_DAY < day < LAST_DAY)
+
+
+def _git(dest: Path, day: date, *arguments: str) -> None:
+    stamp = f"{day.isoformat()}T17:30:00+00:00"
+    environment = {**os.environ, "GIT_AUTHOR_NAME": "Dana Whitfield",
+                   "GIT_AUTHOR_EMAIL": "dana.whitfield@example.com",
+                   "GIT_COMMITTER_NAME": "Dana Whitfield",
+                   "GIT_COMMITTER_EMAIL": "dana.whitfield@example.com",
+                   "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+                   "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        environment.pop(variable, None)
+    subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main",
+                    *arguments], cwd=dest, env=environment, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
+    path.write_text("# yaml-language-server: $schema=../../../schema/rep.schema.json\n"
+                    + text, encoding="utf-8")
+
+
+def make(dest: Path) -> None:
+    if dest.exists() and any(dest.iterdir()):
+        raise SystemExit(f"{dest} is not empty; give a new folder")
+    source = REPO / "teams" / TEAM
+    reps_dir = dest / "teams" / TEAM / "reps"
+    reps_dir.mkdir(parents=True)
+    finals = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+              for path in sorted((source / "reps").glob("*.yaml"))}
+    (dest / ".gitignore").write_text("output/\n", encoding="utf-8")
+    shutil.copyfile(source / "team.yaml", dest / "teams" / TEAM / "team.yaml")
+    _git(dest, SETUP_DAY, "init", "-q")
+    for rep_id, final in finals.items():
+        start = _day(final.get("start_date"))
+        if start and start > SETUP_DAY + timedelta(days=14):
+            continue  # hired mid-quarter: the file arrives with the rep
+        _write(reps_dir / f"{rep_id}.yaml", state_at(rep_id, final, SETUP_DAY))
+    _git(dest, SETUP_DAY, "add", "-A")
+    _git(dest, SETUP_DAY, "commit", "-q", "-m", "Q4 2026: team and rep files")
+    for day, rep_id in _schedule(finals):
+        _write(reps_dir / f"{rep_id}.yaml", state_at(rep_id, finals[rep_id], day))
+        _git(dest, day, "add", "-A")
+        _git(dest, day, "commit", "-q", "--allow-empty", "-m",
+             f"{finals[rep_id]['name']}: one-on-one and file update")
+    for path in sorted((source / "reps").glob("*.yaml")):
+        shutil.copyfile(path, reps_dir / path.name)
+    _git(dest, LAST_DAY, "add", "-A")
+    _git(dest, LAST_DAY, "commit", "-q", "--allow-empty", "-m", "This week's updates")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    make(Path(sys.argv[1]))
