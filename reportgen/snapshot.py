@@ -60,20 +60,93 @@ class RoadblockState:
     resolved: date | None
 
 
-@dataclass(frozen=True, slots=True)
 class Snapshot:
-    closed: Amount
-    pipeline: Amount
-    ratings: tuple[RatingState, ...] = ()
-    fixes: tuple[FixState, ...] = ()
-    goals: tuple[GoalState, ...] = ()
-    roadblocks: tuple[RoadblockState, ...] = ()
+    """One version of a rep file. Made from a model (`snapshot_of`) or from the cache
+    (`from_json`); from the cache, ratings, fixes, goals and roadblocks are decoded only
+    when asked for, since most versions are only asked for `closed` and ratings."""
 
-    def rating(self, skill: str) -> int | None:
-        return next((state.rating for state in self.ratings if state.skill == skill), None)
+    __slots__ = (
+        "_by_skill",
+        "_fixes",
+        "_goals",
+        "_ratings",
+        "_raw",
+        "_roadblocks",
+        "closed",
+        "pipeline",
+    )
+
+    def __init__(self, closed: Amount, pipeline: Amount,
+                 ratings: tuple[RatingState, ...] = (), fixes: tuple[FixState, ...] = (),
+                 goals: tuple[GoalState, ...] = (),
+                 roadblocks: tuple[RoadblockState, ...] = ()) -> None:
+        self.closed, self.pipeline = closed, pipeline
+        self._ratings: tuple[RatingState, ...] | None = ratings
+        self._fixes: tuple[FixState, ...] | None = fixes
+        self._goals: tuple[GoalState, ...] | None = goals
+        self._roadblocks: tuple[RoadblockState, ...] | None = roadblocks
+        self._raw: list[Any] | None = None
+        self._by_skill: dict[str, RatingState] | None = None
+
+    @classmethod
+    def _from_raw(cls, raw: list[Any]) -> Snapshot:
+        snapshot = cls(raw[0], raw[1])
+        snapshot._ratings = snapshot._fixes = snapshot._goals = snapshot._roadblocks = None
+        snapshot._raw = raw
+        return snapshot
+
+    @property
+    def ratings(self) -> tuple[RatingState, ...]:
+        if self._ratings is None:
+            assert self._raw is not None
+            self._ratings = tuple(RatingState(skill, rating, _day(assessed))
+                                  for skill, rating, assessed in self._raw[2])
+        return self._ratings
+
+    @property
+    def fixes(self) -> tuple[FixState, ...]:
+        if self._fixes is None:
+            assert self._raw is not None
+            self._fixes = tuple(
+                FixState(skill, focus, status,
+                         tuple(ActionState(do, done) for do, done in actions))
+                for skill, focus, status, actions in self._raw[3])
+        return self._fixes
+
+    @property
+    def goals(self) -> tuple[GoalState, ...]:
+        if self._goals is None:
+            assert self._raw is not None
+            self._goals = tuple(GoalState(goal, status) for goal, status in self._raw[4])
+        return self._goals
+
+    @property
+    def roadblocks(self) -> tuple[RoadblockState, ...]:
+        if self._roadblocks is None:
+            assert self._raw is not None
+            self._roadblocks = tuple(RoadblockState(issue, _day(resolved))
+                                     for issue, resolved in self._raw[5])
+        return self._roadblocks
 
     def rating_state(self, skill: str) -> RatingState | None:
-        return next((state for state in self.ratings if state.skill == skill), None)
+        if self._by_skill is None:
+            self._by_skill = {}
+            for state in self.ratings:
+                self._by_skill.setdefault(state.skill, state)
+        return self._by_skill.get(skill)
+
+    def rating(self, skill: str) -> int | None:
+        state = self.rating_state(skill)
+        return state.rating if state is not None else None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Snapshot) and to_json(self) == to_json(other)
+
+    def __hash__(self) -> int:
+        return hash((self.closed, self.pipeline, self.ratings))
+
+    def __repr__(self) -> str:
+        return f"Snapshot(closed={self.closed!r}, pipeline={self.pipeline!r}, ...)"
 
 
 EMPTY = Snapshot(closed=0, pipeline=0)
@@ -160,6 +233,8 @@ def _without_invalid(data: dict[str, Any], error: ValidationError) -> dict[str, 
 def to_json(snapshot: Snapshot | None) -> Any:
     if snapshot is None:
         return None
+    if snapshot._raw is not None:  # read from the cache: written back as it was
+        return snapshot._raw
     return [snapshot.closed, snapshot.pipeline,
             [[s.skill, s.rating, s.assessed.isoformat() if s.assessed else None]
              for s in snapshot.ratings],
@@ -170,26 +245,27 @@ def to_json(snapshot: Snapshot | None) -> Any:
              for r in snapshot.roadblocks]]
 
 
+_DAYS: dict[str, date] = {}
+
+
 def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    # A quarter has few distinct dates; versions repeat them thousands of times.
+    if not text:
+        return None
+    day = _DAYS.get(text)
+    if day is None:
+        day = _DAYS[text] = date.fromisoformat(text)
+    return day
 
 
 def from_json(raw: Any) -> Snapshot | None:
-    """A snapshot back from the cache. Raises ValueError/TypeError/IndexError when the
-    cache is not what we wrote (the caller then reads history afresh)."""
+    """A snapshot back from the cache, decoded lazily. Raises ValueError when the entry
+    is not shaped as we write it (the caller then reads that version from git)."""
     if raw is None:
         return None
-    closed, pipeline, ratings, fixes, goals, roadblocks = raw
-    if not all(isinstance(amount, int | float) and not isinstance(amount, bool)
-               for amount in (closed, pipeline)):
-        raise ValueError("amount")
-    return Snapshot(
-        closed, pipeline,
-        tuple(RatingState(str(skill), int(rating), _day(assessed))
-              for skill, rating, assessed in ratings),
-        tuple(FixState(str(skill), focus, str(status),
-                       tuple(ActionState(str(do), bool(done)) for do, done in actions))
-              for skill, focus, status, actions in fixes),
-        tuple(GoalState(str(goal), status) for goal, status in goals),
-        tuple(RoadblockState(str(issue), _day(resolved)) for issue, resolved in roadblocks),
-    )
+    if not (isinstance(raw, list) and len(raw) == 6
+            and all(isinstance(amount, int | float) and not isinstance(amount, bool)
+                    for amount in raw[:2])
+            and all(isinstance(part, list) for part in raw[2:])):
+        raise ValueError("not a cached snapshot")
+    return Snapshot._from_raw(raw)

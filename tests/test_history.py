@@ -175,6 +175,28 @@ def test_renames_and_moves_between_teams_are_followed_like_git_log_follow(tmp_pa
     assert [state.closed for _, state in followed.versions] == [1000, 1000, 2000, 3000]
 
 
+def test_the_reader_finds_the_renames_git_log_follow_finds_in_a_generated_org(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from history_repo import make_history_repo
+
+    root = tmp_path / "org"
+    renames = make_history_repo(root, reps=24, commits=40, renames=6)
+    assert len(renames) == 6
+    history = read_history(root)
+    assert len(history.commits) == 40
+    for path, followed in history.files.items():
+        ours = [history.commits[index].sha for index, _ in followed.versions]
+        theirs = subprocess.run(
+            ["git", "log", "--first-parent", "--follow", "--format=%H", "--", path],
+            cwd=root, check=True, capture_output=True, text=True).stdout.split()
+        assert ours == list(reversed(theirs)), path
+    moved = {new for _, _, new in renames}
+    assert moved <= set(history.files)
+    assert all(history.files[new].versions[0][0] == 0 for new in moved)
+
+
 def test_historical_versions_over_the_size_limit_count_as_absent(tmp_path):
     assert MAX_FILE_BYTES == LOADER_LIMIT
     repo = repo_with_team(tmp_path)
