@@ -54,12 +54,19 @@ def state_at(rep_id: str, final: dict[str, Any], day: date) -> dict[str, Any]:
     if "pipeline" in results:
         results["pipeline"] = int(results["pipeline"] * (0.8 + 0.2 * share)) // 5000 * 5000
 
+    meetings = [meeting["date"] for meeting in final.get("one_on_ones", [])
+                if _day(meeting.get("date")) and meeting["date"] < LAST_DAY]
+    bare = [skill for skill, value in final.get("skills", {}).items()
+            if not isinstance(value, dict)]
     for skill, assessment in list(data.get("skills", {}).items()):
         assessed = _day(assessment.get("assessed")) if isinstance(assessment, dict) else None
         rating = assessment["rating"] if isinstance(assessment, dict) else assessment
-        # Bare ratings were set on a day of their own; dated ones on their date.
+        # Bare ratings were set on a day of their own (the first one just after the last
+        # one-on-one, so this week's plan has a rating that moved); dated ones on their date.
         changed_on = assessed or QUARTER_START + timedelta(
             days=_wobble(rep_id + skill, -10, 56))
+        if bare and skill == bare[0] and meetings:
+            changed_on = max(meetings) + timedelta(days=1)
         if day < changed_on:
             earlier = max(1, rating - 1) if _wobble(skill + rep_id, 0, 2) else min(5, rating + 1)
             if assessed and day < assessed - timedelta(days=45):
