@@ -208,9 +208,10 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
         run.since = since_baseline(run.workspace, run.history, options.since)
     except SinceError as error:
         raise SelectionError(str(error)) from None
-    listing = _list_teams(run.workspace, run.fingerprints, run.history)
+    history_key = _history_keys(run.history, run.since)
+    listing = _list_teams(run.workspace, run.fingerprints, history_key)
     selected = _select(listing, options)
-    planned = _plan_outputs(listing, selected, run.fingerprints, options, run.history)
+    planned = _plan_outputs(listing, selected, run.fingerprints, options, history_key)
     todo = [item for item in planned if options.force or not _unchanged(item, manifest, out)]
     report.skipped = len(planned) - len(todo)
     # WeasyPrint loads in the workers while this process reads and checks the files.
@@ -311,12 +312,24 @@ def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> 
     return _Fingerprints(files, templates, assets, digest(option_text), everything, git)
 
 
-def _history_key(history: History | None, file: str) -> str:
-    """What an output read of one rep file's history: its versions, or why none."""
+def _history_keys(history: History | None, since: Baseline | None) -> Callable[[str], str]:
+    """rep file → what an output read of its history: its versions (commits and blobs)
+    or why there are none, and the --since baseline it was compared with."""
     if history is None:
-        return ""
-    found = history.file(file)
-    return found.key if found is not None else f"none: {history.unavailable}"
+        return lambda file: ""
+    baseline = "" if since is None else f"{since.day}:" + (
+        history.commits[since.commit_index].sha if since.commit_index is not None else "")
+
+    def key(file: str) -> str:
+        found = history.file(file)
+        return (found.key if found is not None else f"none: {history.unavailable}") + (
+            baseline)
+
+    return key
+
+
+def _no_history(file: str) -> str:
+    return ""
 
 
 def _manifest_name(options: BuildOptions) -> str:
@@ -374,8 +387,8 @@ class _TeamListing:
     key: str  # every file in the folder, the options and the versions
 
 
-def _list_teams(workspace: Path, prints: _Fingerprints, history: History | None = None
-                ) -> list[_TeamListing]:
+def _list_teams(workspace: Path, prints: _Fingerprints,
+                history_key: Callable[[str], str] = _no_history) -> list[_TeamListing]:
     """The teams and reps a load would find (the same folders and file names)."""
     listing = []
     for folder in team_folders(workspace):
@@ -384,7 +397,7 @@ def _list_teams(workspace: Path, prints: _Fingerprints, history: History | None 
                      if path.suffix == ".yaml")
         files = [part for path, file_hash in sorted(prints.files.items())
                  if path.startswith(prefix) for part in (path, file_hash)]
-        histories = [_history_key(history, file) for _, file in reps]
+        histories = [history_key(file) for _, file in reps]
         listing.append(_TeamListing(folder.name, folder, prefix + "team.yaml", reps,
                                     digest(prints.options, *files, *histories)))
     return listing
@@ -481,7 +494,7 @@ def shard_of(team_id: str, rep_id: str, shards: int) -> int:
 
 def _plan_outputs(listing: list[_TeamListing], selected: dict[str, set[str] | None],
                   prints: _Fingerprints, options: BuildOptions,
-                  history: History | None = None) -> list[_Planned]:
+                  history_key: Callable[[str], str] = _no_history) -> list[_Planned]:
     planned: list[_Planned] = []
     plans = not options.only_index
     team_pages = options.shard is None
@@ -496,14 +509,14 @@ def _plan_outputs(listing: list[_TeamListing], selected: dict[str, set[str] | No
             if options.shard and shard_of(team.id, rep_id, options.shard[1]) != options.shard[0]:
                 continue
             key = digest(prints.options, prints.templates["plan.html"], team_file,
-                         prints.files.get(rep_file, ""), _history_key(history, rep_file))
+                         prints.files.get(rep_file, ""), history_key(rep_file))
             for fmt in options.formats:
                 planned.append(_Planned(f"{team.id}/reps/{rep_id}.{fmt}", "plan", fmt,
                                         digest(key, fmt), team.id, rep_id, rep_file))
         if team_pages:
             # Ids too: the scorecard links each plan by its file name.
             rep_files = [f"{rep_id}:{prints.files.get(rep_file, '')}:"
-                         f"{_history_key(history, rep_file)}" for rep_id, rep_file in team.reps]
+                         f"{history_key(rep_file)}" for rep_id, rep_file in team.reps]
             key = digest(prints.options, prints.templates["scorecard.html"], team_file,
                          *rep_files)
             for fmt in options.formats:

@@ -374,3 +374,16 @@ def test_history_prints_the_same_figures_as_export(tmp_path):
     assert f"Prospecting  {trail}" in text
     moves = " → ".join(f"{status} {day}" for day, status in record["fix_history"][0]["moves"])
     assert moves == "planned 2026-10-05 → active 2026-10-19" and moves in text
+
+
+def test_a_workspace_in_a_subfolder_of_the_repository(tmp_path):
+    repo = Repo(tmp_path / "monorepo")
+    repo.write("sales/coaching/" + TEAM, TEAM_YAML)
+    repo.write("sales/coaching/" + ANN, rep_yaml(1000, skills="prospecting: 2"))
+    repo.write("teams/core/reps/ann.yaml", rep_yaml(99))  # another workspace's file
+    repo.commit("2026-09-20")
+    repo.write("sales/coaching/" + ANN, rep_yaml(4000, skills="prospecting: 3"))
+    repo.commit("2026-10-20")
+    record = ann(export(repo.root / "sales" / "coaching"))
+    assert record["since"]["closed_delta"] == 3000
+    assert record["skill_history"]["prospecting"] == [["2026-09-20", 2], ["2026-10-20", 3]]

@@ -97,3 +97,17 @@ def test_since_on_build_overrides_the_baseline(tmp_path):
     build(repo.root, options(out, since="2026-10-01"))
     plan = (out / "core/reps/ann.html").read_text()
     assert "Since 1 Oct 2026" in plan and "before it was first committed" in plan
+
+
+def test_a_since_revision_that_moves_rebuilds_the_plans_compared_with_it(tmp_path):
+    repo = team_repo(tmp_path)
+    out = tmp_path / "out"
+    build(repo.root, options(out, since="HEAD~1"))
+    repo.write("teams/core/reps/bo.yaml", rep_yaml(9000).replace("Ann Lee", "Bo Kim"))
+    repo.commit("2026-11-25")
+    # Ann's file did not change, but HEAD~1 is now another commit.
+    report = build(repo.root, options(out, since="HEAD~1"))
+    assert "core/reps/ann.html" in report.built
+    fresh = tmp_path / "fresh"
+    build(repo.root, options(fresh, since="HEAD~1", force=True))
+    assert files(out) == files(fresh)
