@@ -71,7 +71,8 @@ def make_history_repo(root: Path, reps: int, commits: int, renames: int = 20,
             if rng.random() < 0.2:
                 text = text.replace("done: false", "done: true", 1)
             files[path] = text
-        if members and number % rename_every == 0 and len(done) < renames:
+        # A rename that cannot happen here (the name is taken) is tried on the next commit.
+        if members and len(done) < renames and number >= (len(done) + 1) * rename_every:
             old = members[rng.randrange(len(members))]
             if rng.random() < 0.5:
                 other = teams[(teams.index(team) + 1 + rng.randrange(len(teams) - 1))
