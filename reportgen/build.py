@@ -203,7 +203,8 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     from reportgen.analysis import SinceError, history_problems, since_baseline
     from reportgen.history import CACHE_NAME, read_history, write_cache
 
-    run.history = read_history(run.workspace, out / CACHE_NAME, run.fingerprints.git)
+    run.history = read_history(run.workspace, out / CACHE_NAME, run.fingerprints.git,
+                               may_fork=not workers.threads)
     try:
         run.since = since_baseline(run.workspace, run.history, options.since)
     except SinceError as error:

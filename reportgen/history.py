@@ -281,13 +281,14 @@ def _blob_texts(top: Path, blobs: list[str]) -> dict[str, str | None]:
     return texts
 
 
-def _parse_texts(texts: dict[str, str | None]) -> dict[str, Snapshot | None]:
+def _parse_texts(texts: dict[str, str | None], may_fork: bool) -> dict[str, Snapshot | None]:
     from reportgen.snapshot import snapshot_from_text
 
     readable = [(blob, text) for blob, text in texts.items() if text is not None]
     parsed: dict[str, Snapshot | None] = dict.fromkeys(texts)
     workers = min(os.cpu_count() or 1, 4)
-    if workers > 1 and len(readable) >= PARALLEL_FROM_VERSIONS and sys.platform == "linux":
+    if (may_fork and workers > 1 and len(readable) >= PARALLEL_FROM_VERSIONS
+            and sys.platform == "linux"):
         # fork: the workers have the models imported already and start in milliseconds.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(snapshot_from_text, [text for _, text in readable],
@@ -325,14 +326,16 @@ def write_cache(cache_file: Path, history: History | None) -> None:
 # ------------------------------------------------------------------------------ read
 
 def read_history(workspace: Path, cache_file: Path | None = None,
-                 found: Probe | Unavailable | None = None) -> History:
+                 found: Probe | Unavailable | None = None, *, may_fork: bool = True
+                 ) -> History:
     """Every current rep file's versions along the line. Never raises for git trouble:
-    the history is then unavailable, with the reason."""
+    the history is then unavailable, with the reason. `may_fork`: False in a process
+    with threads running (a watch keeps PDF worker threads), where forking is unsafe."""
     found = found if found is not None else probe(workspace)
     if isinstance(found, Unavailable):
         return unavailable(found.reason)
     try:
-        return _read(found, _load_cache(cache_file, found))
+        return _read(found, _load_cache(cache_file, found), may_fork)
     except GitFailed as failure:
         return unavailable(f"no git history: git failed ({_first_line(str(failure))})")
 
@@ -341,7 +344,7 @@ def _first_line(text: str) -> str:
     return text.splitlines()[0] if text else "no message"
 
 
-def _read(found: Probe, cache: dict[str, Any] | None) -> History:
+def _read(found: Probe, cache: dict[str, Any] | None, may_fork: bool) -> History:
     from reportgen.snapshot import from_json, to_json
 
     line: list[list[Any]] | None = None
@@ -376,7 +379,7 @@ def _read(found: Probe, cache: dict[str, Any] | None) -> History:
             except (ValueError, TypeError, IndexError, KeyError):
                 pass
         missing.append(blob)
-    snapshots.update(_parse_texts(_blob_texts(found.top, missing)))
+    snapshots.update(_parse_texts(_blob_texts(found.top, missing), may_fork))
 
     files = {}
     for path, versions in lineages.items():
