@@ -21,6 +21,7 @@ GitPython shells out to git anyway and is in maintenance mode.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import multiprocessing
 import os
@@ -196,6 +197,18 @@ def probe(workspace: Path) -> Probe | Unavailable:
                            " (`git fetch --unshallow`, or `fetch-depth: 0` for"
                            " actions/checkout in CI)")
     return Probe(Path(top), prefix, head)
+
+
+@functools.lru_cache(maxsize=8)
+def head_files(workspace: Path) -> tuple[str, ...]:
+    """Files whose modification time changes whenever HEAD moves (a commit, a pull, a
+    checkout): what `reportgen watch` polls, besides the workspace, to notice history."""
+    try:
+        lines = _git(workspace.resolve(), "rev-parse", "--absolute-git-dir").decode()
+    except GitFailed:
+        return ()
+    git_dir = Path(lines.strip())
+    return (str(git_dir / "HEAD"), str(git_dir / "logs" / "HEAD"))
 
 
 def resolve_revision(workspace: Path, revision: str) -> str | None:

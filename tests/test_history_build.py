@@ -111,3 +111,13 @@ def test_a_since_revision_that_moves_rebuilds_the_plans_compared_with_it(tmp_pat
     fresh = tmp_path / "fresh"
     build(repo.root, options(fresh, since="HEAD~1", force=True))
     assert files(out) == files(fresh)
+
+
+def test_watch_notices_a_commit_even_when_no_file_changed(tmp_path):
+    from reportgen.watch import input_signature
+
+    repo = team_repo(tmp_path)
+    repo.write("teams/core/reps/bo.yaml", rep_yaml(9000).replace("Ann Lee", "Bo Kim"))
+    before = input_signature(repo.root)
+    repo.commit("2026-11-25")
+    assert input_signature(repo.root) != before
