@@ -318,7 +318,11 @@ def _load_cache(cache_file: Path | None, probe_: Probe) -> dict[str, Any] | None
     if cache_file is None:
         return None
     try:
-        raw = json.loads(cache_file.read_text(encoding="utf-8"))
+        check, _, text = cache_file.read_text(encoding="utf-8").partition("\n")
+        # A cache cut short or damaged (a disk full, a CI cache half restored) is ignored.
+        if digest(text) != check:
+            return None
+        raw = json.loads(text)
     except (OSError, ValueError):
         return None
     if (not isinstance(raw, dict) or raw.get("format") != CACHE_FORMAT
@@ -333,7 +337,8 @@ def write_cache(cache_file: Path, history: History | None) -> None:
     from reportgen import atomic
 
     if history is not None and history.cache is not None:
-        atomic.write_text(cache_file, json.dumps(history.cache, separators=(",", ":")))
+        text = json.dumps(history.cache, separators=(",", ":"))
+        atomic.write_text(cache_file, digest(text) + "\n" + text)
 
 
 # ------------------------------------------------------------------------------ read
@@ -347,10 +352,18 @@ def read_history(workspace: Path, cache_file: Path | None = None,
     found = found if found is not None else probe(workspace)
     if isinstance(found, Unavailable):
         return unavailable(found.reason)
+    cache = _load_cache(cache_file, found)
     try:
-        return _read(found, _load_cache(cache_file, found), may_fork)
+        try:
+            return _read(found, cache, may_fork)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            if cache is None:
+                raise
+            return _read(found, None, may_fork)  # a cache not as we write it: read afresh
     except GitFailed as failure:
         return unavailable(f"no git history: git failed ({_first_line(str(failure))})")
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return unavailable("no git history: git's answer was not understood")
 
 
 def _first_line(text: str) -> str:
@@ -374,10 +387,7 @@ def _read(found: Probe, cache: dict[str, Any] | None, may_fork: bool) -> History
                 line = cached_line + [list(commit) for commit in newer]
     if line is None:
         line = [list(commit) for commit in _read_line(found, None)]
-    try:
-        commits = tuple(Commit(sha, date.fromisoformat(day)) for sha, day, _, _ in line)
-    except ValueError:
-        return unavailable("no git history: a commit date was not understood")
+    commits = tuple(Commit(sha, date.fromisoformat(day)) for sha, day, _, _ in line)
     lineages = _follow(found.prefix, line)
 
     needed = sorted({blob for versions in lineages.values() for _, blob in versions

@@ -387,3 +387,20 @@ def test_a_workspace_in_a_subfolder_of_the_repository(tmp_path):
     record = ann(export(repo.root / "sales" / "coaching"))
     assert record["since"]["closed_delta"] == 3000
     assert record["skill_history"]["prospecting"] == [["2026-09-20", 2], ["2026-10-20", 3]]
+
+
+def test_a_damaged_cache_is_ignored(tmp_path):
+    repo = repo_with_team(tmp_path)
+    repo.write(ANN, rep_yaml(1000, skills="prospecting: 2"))
+    repo.commit("2026-10-02")
+    cache = tmp_path / CACHE_NAME
+    write_cache(cache, read_history(repo.root, cache))
+    text = cache.read_text()
+    cache.write_text(text[: len(text) // 2])
+    assert read_history(repo.root, cache).files == read_history(repo.root).files
+    _, _, body = text.partition("\n")
+    from reportgen.manifest import digest
+
+    altered = body.replace('"line":[[', '"line":[[1,')
+    cache.write_text(digest(altered) + "\n" + altered)
+    assert read_history(repo.root, cache).files == read_history(repo.root).files
