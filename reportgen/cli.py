@@ -6,6 +6,7 @@ Problems go to stderr as `FILE:LINE:COLUMN: error|warning: PATH: message`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -129,11 +130,18 @@ def cli(debug: bool) -> None:
 
 
 def _history(workspace: Path) -> Any:
-    """The workspace's git history, using the build's cache in WORKSPACE/output when
-    there is one (only a build writes it)."""
-    from reportgen.history import CACHE_NAME, read_history
+    """The workspace's git history, with the build's cache in WORKSPACE/output: read
+    when there is one, and brought up to date when that folder exists (a build made
+    it), so a pre-commit `validate` stays fast on a long history."""
+    from reportgen.history import CACHE_NAME, read_history, write_cache
 
-    return read_history(workspace, workspace / "output" / CACHE_NAME)
+    cache = workspace / "output" / CACHE_NAME
+    history = read_history(workspace, cache)
+    if cache.parent.is_dir():
+        # A read-only output folder: no harm, the next build reads the history again.
+        with contextlib.suppress(OSError):
+            write_cache(cache, history)
+    return history
 
 
 def _load_and_analyse(workspace: Path, as_of: date | None, since: str | None = None) -> Any:
