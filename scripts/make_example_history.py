@@ -2,12 +2,13 @@
 
     python scripts/make_example_history.py DEST
 
-DEST (a new or empty folder) becomes a git repository holding `teams/west-enterprise`,
-committed as the manager would have: the team set up before the quarter, then each rep
-file updated on the days of that rep's one-on-ones and assessments, and this week's
-updates last. The last commit holds exactly the files in this repository's `teams/`, so
-`reportgen build DEST --as-of 2026-11-26` shows the same plans with their history: the
-"since our last one-on-one" box, skill trends, cadence and the team's burn-up.
+DEST (a new or empty folder, or one this script made before) becomes a git repository
+holding `teams/west-enterprise`, committed as the manager would have: the team set up
+before the quarter, then each rep file updated on the days of that rep's one-on-ones
+and assessments, and this week's updates last. The last commit holds exactly the files
+in this repository's `teams/`, so `reportgen build DEST --as-of 2026-11-26` shows the
+same plans with their history: the "since our last one-on-one" box, skill trends,
+cadence and the team's burn-up.
 
 Earlier versions are derived from today's files by dated rules (a one-on-one, action,
 roadblock or rating is in a version only from its date on; closed grows through the
@@ -145,8 +146,13 @@ def _write(path: Path, data: dict[str, Any]) -> None:
                     + text, encoding="utf-8")
 
 
+MARKER = "reportgen-example"  # inside .git: this folder is one this script made
+
+
 def make(dest: Path) -> None:
-    if dest.exists() and any(dest.iterdir()):
+    if (dest / ".git" / MARKER).is_file():
+        shutil.rmtree(dest)  # made by an earlier run: make it again, the same
+    elif dest.exists() and any(dest.iterdir()):
         raise SystemExit(f"{dest} is not empty; give a new folder")
     source = REPO / "teams" / TEAM
     reps_dir = dest / "teams" / TEAM / "reps"
@@ -156,6 +162,7 @@ def make(dest: Path) -> None:
     (dest / ".gitignore").write_text("output/\n", encoding="utf-8")
     shutil.copyfile(source / "team.yaml", dest / "teams" / TEAM / "team.yaml")
     _git(dest, SETUP_DAY, "init", "-q")
+    (dest / ".git" / MARKER).write_text("made by scripts/make_example_history.py\n")
     for rep_id, final in finals.items():
         start = _day(final.get("start_date"))
         if start and start > SETUP_DAY + timedelta(days=14):
