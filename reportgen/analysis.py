@@ -22,11 +22,22 @@ from reportgen.forecast import (
     rep_forecast,
     team_forecast,
 )
+from reportgen.history import History, unavailable
 from reportgen.initiatives import GapResponse, gap_responses, initiative_findings
 from reportgen.layout import team_folders
 from reportgen.problems import Problem, Severity
 from reportgen.roadblocks import OwnerGroup, roadblocks_by_owner
+from reportgen.timeline import (
+    Baseline,
+    CoachingRecord,
+    cadence_message,
+    coaching_record,
+    progress,
+)
 from reportgen.workspace import RepFile, TeamFile, Workspace, load_team
+
+# Analyses made without asking git (history not wanted): nothing over time, no warning.
+NO_HISTORY = unavailable("")
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,7 @@ class RepAnalysis:
     figures: RepFigures
     warnings: tuple[Problem, ...]
     forecast: RepForecast
+    record: CoachingRecord | None = None
 
     @property
     def id(self) -> str:
@@ -63,6 +75,10 @@ class TeamAnalysis:
         if self.figures.quota == 0 or self.figures.gap == 0:
             return None
         return exact(self.figures.pipeline) / exact(self.figures.gap)
+    # The burn-up: (date, closed summed over the team's reps) per week end, then as_of.
+    progress: tuple[tuple[date, int | float], ...] = ()
+    # One line for the scorecard when some or all of the team has no git history.
+    history_note: str | None = None
 
     @property
     def id(self) -> str:
@@ -80,17 +96,29 @@ class Analysis:
     warnings: tuple[Problem, ...]
 
 
-def analyse_team(team_file: TeamFile, as_of: date) -> TeamAnalysis:
+def analyse_team(team_file: TeamFile, as_of: date, history: History | None = None,
+                 since: Baseline | None = None) -> TeamAnalysis:
     team = team_file.team
+    history = history or NO_HISTORY
     reps = []
+    histories = []
     for rep_file in team_file.reps:
-        figures = rep_figures(rep_file.rep, team, as_of)
+        file_history = history.file(rep_file.file)
+        histories.append(file_history)
+        record = coaching_record(rep_file.rep, team, as_of, history, file_history, since)
+        figures = rep_figures(rep_file.rep, team, as_of, record.implicit_assessed)
         findings = (*figures.findings, *forecast_findings(rep_file.rep, figures))
-        warnings = tuple(
+        warnings = [
             rep_file.document.problem(finding.path, finding.message,
                                       severity=Severity.WARNING, rep=rep_file.id)
-            for finding in findings)
-        reps.append(RepAnalysis(rep_file, figures, warnings, rep_forecast(rep_file.rep)))
+            for finding in findings]
+        # A rep who has left is not coached any more: no cadence to keep.
+        if record.cadence.overdue and not figures.departed:
+            warnings.append(rep_file.document.problem(
+                ("one_on_ones",), cadence_message(record.cadence, as_of),
+                severity=Severity.WARNING, rep=rep_file.id))
+        reps.append(RepAnalysis(rep_file, figures, tuple(warnings),
+                                rep_forecast(rep_file.rep), record))
     figures = team_figures(team, [(rep.id, rep.file.rep, rep.figures) for rep in reps], as_of)
     forecast = team_forecast(figures.quota, [(rep.file.rep, rep.forecast) for rep in reps])
     here = [rep for rep in reps if not rep.figures.departed]
@@ -103,12 +131,69 @@ def analyse_team(team_file: TeamFile, as_of: date) -> TeamAnalysis:
         people([(rep.id, rep.file.rep, rep.figures) for rep in reps], team.scale.target, as_of),
         roadblocks_by_owner(team.manager, [(rep.file.rep.name, rep.file.rep) for rep in here],
                             as_of),
-        responses, team_warnings)
+        responses, team_warnings,
+        progress=progress(team, history, histories, figures.closed, as_of),
+        history_note=_history_note(history, sum(1 for file in histories if file is None)))
 
 
-def analyse(workspace: Workspace, as_of: date) -> Analysis:
-    teams = tuple(analyse_team(team_file, as_of) for team_file in workspace.teams)
-    warnings = [*workspace.problems]
+def _history_note(history: History, uncommitted: int) -> str | None:
+    if history.unavailable == "":
+        return None
+    if not history.available:
+        return history.unavailable
+    if uncommitted:
+        return (f"{uncommitted} of this team's rep files {'is' if uncommitted == 1 else 'are'}"
+                " not committed to git yet: no earlier record for them until they are")
+    return None
+
+
+class SinceError(Exception):
+    """A --since that names no date and no commit of the line (a usage error)."""
+
+
+def since_baseline(workspace: Path, history: History, text: str | None) -> Baseline | None:
+    """--since DATE|REV as a baseline for every rep. Raises SinceError."""
+    if text is None:
+        return None
+    try:
+        return Baseline(date.fromisoformat(text))
+    except ValueError:
+        pass
+    if not history.available:
+        raise SinceError(f"--since {text}: not a date (YYYY-MM-DD), and there is no git"
+                         " history to find a commit in")
+    from reportgen.history import resolve_revision
+
+    sha = resolve_revision(workspace, text)
+    index = history.index_of(sha) if sha else None
+    if index is None:
+        raise SinceError(f"--since {text}: neither a date (YYYY-MM-DD) nor a commit on the"
+                         " first-parent line of HEAD")
+    return Baseline(history.commits[index].day, index)
+
+
+def history_problems(history: History | None, rep_files: list[str]) -> list[Problem]:
+    """At most one warning about history: why there is none, or which rep files are not
+    committed yet (their plans have no earlier record)."""
+    if history is None or history.unavailable == "":
+        return []
+    if not history.available:
+        return [Problem("teams/", 1, 1, Severity.WARNING, "-", history.unavailable or "")]
+    missing = [file for file in rep_files if history.file(file) is None]
+    if not missing:
+        return []
+    others = f" and {len(missing) - 1} more rep files" if len(missing) > 1 else ""
+    return [Problem(missing[0], 1, 1, Severity.WARNING, "-",
+                    f"not committed to git yet{others}: the plan shows no earlier record"
+                    " until it is (git add, git commit)")]
+
+
+def analyse(workspace: Workspace, as_of: date, history: History | None = None,
+            since: Baseline | None = None) -> Analysis:
+    teams = tuple(analyse_team(team_file, as_of, history, since)
+                  for team_file in workspace.teams)
+    warnings = [*workspace.problems, *history_problems(
+        history, [rep.file for team in workspace.teams for rep in team.reps])]
     for team in teams:
         warnings.extend(team.warnings)
         for rep in team.reps:
@@ -137,27 +222,31 @@ class CheckResult:
         return tuple(problem for problem in self.problems if not problem.is_error)
 
 
-def _check_team(job: tuple[Path, Path, date]) -> tuple[int, int, list[Problem]]:
-    root, team_dir, as_of = job
+def _check_team(job: tuple[Path, Path, date, History | None]
+                ) -> tuple[int, int, list[Problem]]:
+    root, team_dir, as_of, history = job
     team_file, problems = load_team(root, team_dir)
     if team_file is None:
         return 0, 0, problems
     if not any(problem.is_error for problem in problems):
-        analysis = analyse_team(team_file, as_of)
+        analysis = analyse_team(team_file, as_of, history)
         problems.extend(analysis.warnings)
         for rep in analysis.reps:
             problems.extend(rep.warnings)
     return 1, len(team_file.reps), problems
 
 
-def check_workspace(root: Path, as_of: date, workers: int | None = None) -> CheckResult:
+def check_workspace(root: Path, as_of: date, workers: int | None = None,
+                    history: History | None = None) -> CheckResult:
     """Load and analyse every team, returning all problems (for `validate`).
 
     Unlike `load_workspace` + `analyse`, only problems come back from each team, so a
     large workspace can be spread over worker processes (one team each) at little cost.
     """
     team_dirs = team_folders(root)
-    jobs = [(root, team_dir, as_of) for team_dir in team_dirs]
+    jobs = [(root, team_dir, as_of,
+             history.only(f"teams/{team_dir.name}/") if history is not None else None)
+            for team_dir in team_dirs]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     rep_files = sum(1 for team_dir in team_dirs for _ in team_dir.glob("reps/*.yaml"))
     if workers > 1 and len(jobs) > 1 and rep_files >= PARALLEL_FROM_REPS:
@@ -167,6 +256,9 @@ def check_workspace(root: Path, as_of: date, workers: int | None = None) -> Chec
             results = pool.map(_check_team, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
     else:
         results = [_check_team(job) for job in jobs]
-    problems = sorted(problem for _, _, found in results for problem in found)
+    current_files = sorted(path.relative_to(root).as_posix() for team_dir in team_dirs
+                           for path in team_dir.glob("reps/*.yaml"))
+    problems = sorted([*(problem for _, _, found in results for problem in found),
+                       *history_problems(history, current_files)])
     return CheckResult(sum(teams for teams, _, _ in results),
                        sum(reps for _, reps, _ in results), tuple(problems))

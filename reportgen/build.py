@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from reportgen import atomic
+from reportgen.history import Probe, Unavailable
 from reportgen.layout import TEAMS_FOLDER, rep_paths, team_folders
 from reportgen.manifest import (
     Manifest,
@@ -48,7 +49,9 @@ from reportgen.render import Page, Renderer, asset_file, asset_names, template_f
 
 if TYPE_CHECKING:
     from reportgen.analysis import TeamAnalysis
+    from reportgen.history import History
     from reportgen.pdf_workers import PdfWorkers
+    from reportgen.timeline import Baseline
 
 
 FORMATS = ("html", "pdf")
@@ -75,6 +78,7 @@ class BuildOptions:
     force: bool = False
     shard: tuple[int, int] | None = None  # (k, n): build the k-th of n slices of plans
     only_index: bool = False  # the final step after shards: scorecards, index, assets
+    since: str | None = None  # --since DATE|REV: the baseline of every plan's "since"
 
 
 @dataclass
@@ -140,6 +144,9 @@ class _Run:
     fingerprints: _Fingerprints
     manifest_name: str
     manifest: Manifest
+    # The git history, read once the build knows it has work to do.
+    history: History | None = None
+    since: Baseline | None = None
 
 
 def _build(workspace: Path, options: BuildOptions, progress: Progress | None,
@@ -193,9 +200,19 @@ def default_jobs(jobs: int | None) -> int:
 def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     options, out, note, manifest = run.options, run.out, run.note, run.manifest
     report = BuildReport(out)
-    listing = _list_teams(run.workspace, run.fingerprints)
+    from reportgen.analysis import SinceError, history_problems, since_baseline
+    from reportgen.history import CACHE_NAME, read_history, write_cache
+
+    run.history = read_history(run.workspace, out / CACHE_NAME, run.fingerprints.git,
+                               may_fork=not workers.threads)
+    try:
+        run.since = since_baseline(run.workspace, run.history, options.since)
+    except SinceError as error:
+        raise SelectionError(str(error)) from None
+    history_key = _history_keys(run.history, run.since)
+    listing = _list_teams(run.workspace, run.fingerprints, history_key)
     selected = _select(listing, options)
-    planned = _plan_outputs(listing, selected, run.fingerprints, options)
+    planned = _plan_outputs(listing, selected, run.fingerprints, options, history_key)
     todo = [item for item in planned if options.force or not _unchanged(item, manifest, out)]
     report.skipped = len(planned) - len(todo)
     # WeasyPrint loads in the workers while this process reads and checks the files.
@@ -211,7 +228,9 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     report.skipped = len(planned) - len(todo)
     warnings = sorted({*(Problem(**_warning_fields(raw)) for record in records.values()
                          for raw in record.warnings),
-                       *_kept_warnings(manifest, planned, todo)})
+                       *_kept_warnings(manifest, planned, todo),
+                       *history_problems(run.history, [file for team in listing
+                                                       for _, file in team.reps])})
     if options.strict and warnings:
         raise DataError([replace(w, severity=Severity.ERROR) for w in warnings],
                         "; --strict: nothing was written.")
@@ -244,6 +263,7 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     report.removed = _remove_stale(out, alive, new_manifest, note)
     new_manifest.inputs_key = run.fingerprints.everything
     new_manifest.warnings = [_warning_json(w) for w in warnings]
+    write_cache(out / CACHE_NAME, run.history)
     atomic.write_text(out / run.manifest_name, new_manifest.to_json())
     report.warnings = warnings
     report.seconds = time.perf_counter() - run.started
@@ -269,6 +289,7 @@ class _Fingerprints:
     assets: dict[str, str]  # asset name → content hash
     options: str
     everything: str
+    git: Probe | Unavailable  # the repository and HEAD the history comes from
 
 
 def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> _Fingerprints:
@@ -283,12 +304,39 @@ def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> 
     environment = renderer.environment
     templates = {name: template_key(environment, name, assets)
                  for name in ("plan.html", "scorecard.html", "index.html")}
+    from reportgen.history import probe
+
+    # One `git rev-parse`: a new commit (or none) makes the build look further, while
+    # each output's own key says which commits it read.
+    git = probe(workspace)
     option_text = repr((tool_versions(), options.as_of.isoformat(), options.paper,
-                        sorted(options.formats), os.environ.get("SOURCE_DATE_EPOCH", "")))
+                        sorted(options.formats), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                        options.since))
+    head = git.head if isinstance(git, Probe) else git.reason
     everything = digest(option_text, repr(sorted(files.items())), repr(sorted(templates.items())),
                         repr((sorted(options.teams), sorted(options.reps), options.shard,
-                              options.only_index)))
-    return _Fingerprints(files, templates, assets, digest(option_text), everything)
+                              options.only_index)), head)
+    return _Fingerprints(files, templates, assets, digest(option_text), everything, git)
+
+
+def _history_keys(history: History | None, since: Baseline | None) -> Callable[[str], str]:
+    """rep file → what an output read of its history: its versions (commits and blobs)
+    or why there are none, and the --since baseline it was compared with."""
+    if history is None:
+        return lambda file: ""
+    baseline = "" if since is None else f"{since.day}:" + (
+        history.commits[since.commit_index].sha if since.commit_index is not None else "")
+
+    def key(file: str) -> str:
+        found = history.file(file)
+        return (found.key if found is not None else f"none: {history.unavailable}") + (
+            baseline)
+
+    return key
+
+
+def _no_history(file: str) -> str:
+    return ""
 
 
 def _manifest_name(options: BuildOptions) -> str:
@@ -346,7 +394,8 @@ class _TeamListing:
     key: str  # every file in the folder, the options and the versions
 
 
-def _list_teams(workspace: Path, prints: _Fingerprints) -> list[_TeamListing]:
+def _list_teams(workspace: Path, prints: _Fingerprints,
+                history_key: Callable[[str], str] = _no_history) -> list[_TeamListing]:
     """The teams and reps a load would find (the same folders and file names)."""
     listing = []
     for folder in team_folders(workspace):
@@ -355,8 +404,9 @@ def _list_teams(workspace: Path, prints: _Fingerprints) -> list[_TeamListing]:
                      if path.suffix == ".yaml")
         files = [part for path, file_hash in sorted(prints.files.items())
                  if path.startswith(prefix) for part in (path, file_hash)]
+        histories = [history_key(file) for _, file in reps]
         listing.append(_TeamListing(folder.name, folder, prefix + "team.yaml", reps,
-                                    digest(prints.options, *files)))
+                                    digest(prints.options, *files, *histories)))
     return listing
 
 
@@ -374,10 +424,11 @@ def _check_teams(run: _Run, listing: list[_TeamListing], may_fork: bool
         if kept is not None and kept.key == team.key and not run.options.force:
             records[team.id] = kept
         else:
-            jobs.append((run.workspace, team, run.options.as_of))
+            jobs.append((run.workspace, team, run.options.as_of,
+                         _team_history(run.history, team), run.since))
     processes = min(len(jobs), os.cpu_count() or 1)
     if may_fork and processes > 1 and (
-            sum(len(team.reps) for _, team, _ in jobs) >= PARALLEL_FROM_REPS):
+            sum(len(job[1].reps) for job in jobs) >= PARALLEL_FROM_REPS):
         # fork: the children have the models imported already and start in milliseconds;
         # only problems and summaries come back, which are cheap to send.
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -399,18 +450,23 @@ def _departed(records: dict[str, TeamRecord]) -> set[tuple[str | None, str | Non
             for rep in record.summary["reps"] if rep.get("departed")}
 
 
-def _check_team(job: tuple[Path, _TeamListing, date]
+def _team_history(history: History | None, team: _TeamListing) -> History | None:
+    # Only the team's own files travel to a worker process.
+    return history.only(f"{TEAMS_FOLDER}/{team.id}/") if history is not None else None
+
+
+def _check_team(job: tuple[Path, _TeamListing, date, History | None, Baseline | None]
                 ) -> tuple[list[Problem], tuple[str, TeamRecord | None]]:
     """One team read, checked and analysed: its problems, and its record if valid."""
     from reportgen.analysis import analyse_team
     from reportgen.summary import summarise, to_json
     from reportgen.workspace import load_team
 
-    workspace, team, as_of = job
+    workspace, team, as_of, history, since = job
     team_file, found = load_team(workspace, team.folder)
     if team_file is None or any(problem.is_error for problem in found):
         return found, (team.id, None)
-    analysis = analyse_team(team_file, as_of)
+    analysis = analyse_team(team_file, as_of, history, since)
     team_warnings = [*found, *analysis.warnings,
                      *(w for rep in analysis.reps for w in rep.warnings)]
     return found, (team.id, TeamRecord(team.key, to_json(summarise(analysis)),
@@ -451,7 +507,8 @@ def shard_of(team_id: str, rep_id: str, shards: int) -> int:
 
 
 def _plan_outputs(listing: list[_TeamListing], selected: dict[str, set[str] | None],
-                  prints: _Fingerprints, options: BuildOptions) -> list[_Planned]:
+                  prints: _Fingerprints, options: BuildOptions,
+                  history_key: Callable[[str], str] = _no_history) -> list[_Planned]:
     planned: list[_Planned] = []
     plans = not options.only_index
     team_pages = options.shard is None
@@ -466,14 +523,14 @@ def _plan_outputs(listing: list[_TeamListing], selected: dict[str, set[str] | No
             if options.shard and shard_of(team.id, rep_id, options.shard[1]) != options.shard[0]:
                 continue
             key = digest(prints.options, prints.templates["plan.html"], team_file,
-                         prints.files.get(rep_file, ""))
+                         prints.files.get(rep_file, ""), history_key(rep_file))
             for fmt in options.formats:
                 planned.append(_Planned(f"{team.id}/reps/{rep_id}.{fmt}", "plan", fmt,
                                         digest(key, fmt), team.id, rep_id, rep_file))
         if team_pages:
             # Ids too: the scorecard links each plan by its file name.
-            rep_files = [f"{rep_id}:{prints.files.get(rep_file, '')}"
-                         for rep_id, rep_file in team.reps]
+            rep_files = [f"{rep_id}:{prints.files.get(rep_file, '')}:"
+                         f"{history_key(rep_file)}" for rep_id, rep_file in team.reps]
             key = digest(prints.options, prints.templates["scorecard.html"], team_file,
                          *rep_files)
             for fmt in options.formats:
@@ -591,7 +648,8 @@ def _load_again(run: _Run, team: _TeamListing) -> TeamAnalysis:
     if team_file is None or any(problem.is_error for problem in found):
         # Edited while the build ran: report it like any invalid data.
         raise DataError(sorted(found), "; nothing was written.")
-    return analyse_team(team_file, run.options.as_of)
+    return analyse_team(team_file, run.options.as_of, _team_history(run.history, team),
+                        run.since)
 
 
 # --------------------------------------------------------------------------------- files

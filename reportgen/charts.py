@@ -6,6 +6,7 @@ stays with Jinja's autoescape.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from fractions import Fraction
 
 from markupsafe import Markup
@@ -69,3 +70,81 @@ def attainment_bar(attainment: Fraction | None, elapsed: Fraction, *, width: int
         f'<line x1="{marker}" x2="{marker}" y1="-4" y2="{height + 4}" stroke="{INK}"'
         ' stroke-width="3"/>'
         "</svg>")
+
+
+TREND_WIDTH = 64
+TREND_HEIGHT = 24
+
+
+def skill_trend(points: list[tuple[date, int]] | tuple[tuple[date, int], ...], low: int,
+                high: int) -> Markup:
+    """A skill's latest ratings as dots joined by a line, oldest left, in ink only (it
+    reads in black and white): hollow dots for the past, a filled one for now."""
+    if not points:
+        return Markup("")
+    pad = 4
+    step = (TREND_WIDTH - 2 * pad) / max(len(points) - 1, 1)
+
+    def y(rating: int) -> float:
+        share = (min(max(rating, low), high) - low) / (high - low)
+        return round(TREND_HEIGHT - pad - share * (TREND_HEIGHT - 2 * pad), 2)
+
+    spots = [(round(pad + index * step, 2) if len(points) > 1 else TREND_WIDTH / 2,
+              y(rating)) for index, (_, rating) in enumerate(points)]
+    parts = []
+    if len(spots) > 1:
+        parts.append('<polyline fill="none" stroke="' + INK + '" stroke-width="1.2" points="'
+                     + " ".join(f"{x},{y_}" for x, y_ in spots) + '"/>')
+    for index, (x, y_) in enumerate(spots):
+        last = index == len(spots) - 1
+        parts.append(f'<circle cx="{x}" cy="{y_}" r="{2.6 if last else 2}"'
+                     f' fill="{INK if last else "#ffffff"}" stroke="{INK}" stroke-width="1.2"/>')
+    label = "ratings over time: " + ", ".join(f"{rating} on {day.isoformat()}"
+                                               for day, rating in points)
+    return Markup(
+        f'<svg class="skill-trend" viewBox="0 0 {TREND_WIDTH} {TREND_HEIGHT}"'
+        f' width="{TREND_WIDTH}" height="{TREND_HEIGHT}" role="img" aria-label="{label}">'
+        f"<title>{label}</title>" + "".join(parts) + "</svg>")
+
+
+BURN_WIDTH = 640
+BURN_HEIGHT = 170
+
+
+def burn_up(progress: list[tuple[date, int | float]] | tuple[tuple[date, int | float], ...],
+            quota: int | float, start: date, end: date) -> Markup:
+    """Closed by week against the even-pace line (dashed) and the manager's number
+    (dotted); the closed line is solid with a dot per week, so it reads in print."""
+    if not progress:
+        return Markup("")
+    top = max([float(quota), *(float(closed) for _, closed in progress)]) or 1.0
+    days = max((end - start).days + 1, 1)
+    left, right, bottom, up = 4, 8, 6, 8
+
+    def x(day: date) -> float:
+        share = min(max(((day - start).days + 1) / days, 0), 1)
+        return round(left + share * (BURN_WIDTH - left - right), 2)
+
+    def y(amount: float) -> float:
+        return round(BURN_HEIGHT - bottom - (amount / top) * (BURN_HEIGHT - bottom - up), 2)
+
+    base = y(0)
+    parts = [f'<line x1="{left}" x2="{BURN_WIDTH - right}" y1="{base}" y2="{base}"'
+             f' stroke="{INK}" stroke-width="1"/>']
+    if quota:
+        parts.append(f'<line class="pace" x1="{x(start - timedelta(days=1))}" y1="{base}"'
+                     f' x2="{x(end)}" y2="{y(float(quota))}" stroke="{INK}" stroke-width="1.2"'
+                     ' stroke-dasharray="5 4"/>')
+        parts.append(f'<line class="number" x1="{left}" x2="{BURN_WIDTH - right}"'
+                     f' y1="{y(float(quota))}" y2="{y(float(quota))}" stroke="{INK}"'
+                     ' stroke-width="1" stroke-dasharray="1 3"/>')
+    spots = [(x(start - timedelta(days=1)), base)] + [(x(day), y(float(closed)))
+                                                       for day, closed in progress]
+    parts.append(f'<polyline class="closed" fill="none" stroke="{MET}" stroke-width="2.5"'
+                 ' points="' + " ".join(f"{px},{py}" for px, py in spots) + '"/>')
+    parts.extend(f'<circle cx="{px}" cy="{py}" r="2.8" fill="{INK}"/>' for px, py in spots[1:])
+    label = ("closed by week against the even pace to the manager's number: "
+             + ", ".join(f"{closed} by {day.isoformat()}" for day, closed in progress))
+    return Markup(
+        f'<svg class="burn-up" viewBox="0 0 {BURN_WIDTH} {BURN_HEIGHT}" width="{BURN_WIDTH}"'
+        f' height="{BURN_HEIGHT}" role="img" aria-label="{label}">' + "".join(parts) + "</svg>")

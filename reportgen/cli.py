@@ -6,6 +6,7 @@ Problems go to stderr as `FILE:LINE:COLUMN: error|warning: PATH: message`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -54,6 +55,9 @@ FORMAT = click.option("--format", "output_format", type=click.Choice(["html", "p
                       default="all", show_default=True, help="Which documents to write.")
 JOBS = click.option("--jobs", type=click.IntRange(min=1), default=None,
                     help="PDF worker processes (default: one per CPU).")
+SINCE = click.option(
+    "--since", metavar="DATE|REV", default=None,
+    help="Compare with this date or commit instead of each rep's last one-on-one.")
 PAPER = click.option(
     "--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
     help="Paper size for every team (default: each team's `paper`).")
@@ -125,11 +129,32 @@ def cli(debug: bool) -> None:
     """
 
 
-def _load_and_analyse(workspace: Path, as_of: date | None) -> Any:
-    from reportgen.analysis import analyse
+def _history(workspace: Path) -> Any:
+    """The workspace's git history, with the build's cache in WORKSPACE/output: read
+    when there is one, and brought up to date when that folder exists (a build made
+    it), so a pre-commit `validate` stays fast on a long history."""
+    from reportgen.history import CACHE_NAME, read_history, write_cache
+
+    cache = workspace / "output" / CACHE_NAME
+    history = read_history(workspace, cache)
+    if cache.parent.is_dir():
+        # A read-only output folder: no harm, the next build reads the history again.
+        with contextlib.suppress(OSError):
+            write_cache(cache, history)
+    return history
+
+
+def _load_and_analyse(workspace: Path, as_of: date | None, since: str | None = None) -> Any:
+    from reportgen.analysis import SinceError, analyse, since_baseline
     from reportgen.workspace import load_workspace
 
-    return analyse(load_workspace(workspace), as_of or date.today())
+    loaded = load_workspace(workspace)
+    history = _history(workspace)
+    try:
+        baseline = since_baseline(workspace, history, since)
+    except SinceError as error:
+        raise click.UsageError(str(error)) from None
+    return analyse(loaded, as_of or date.today(), history, baseline)
 
 
 @cli.command()
@@ -146,7 +171,7 @@ def validate(workspace: Path, as_of: date | None, strict: bool) -> None:
     """
     from reportgen.analysis import check_workspace
 
-    result = check_workspace(workspace, as_of or date.today())
+    result = check_workspace(workspace, as_of or date.today(), history=_history(workspace))
     problems = list(result.problems)
     if strict:
         problems = strict_problems(problems)
@@ -165,8 +190,9 @@ def _count(number: int, noun: str) -> str:
 @cli.command()
 @WORKSPACE
 @AS_OF
+@SINCE
 @user_errors_exit
-def export(workspace: Path, as_of: date | None) -> None:
+def export(workspace: Path, as_of: date | None, since: str | None) -> None:
     """Print the derived figures as JSON on stdout (nothing on invalid data).
 
     \b
@@ -175,9 +201,43 @@ def export(workspace: Path, as_of: date | None) -> None:
     """
     from reportgen.export import export_document
 
-    analysis = _load_and_analyse(workspace, as_of)
+    analysis = _load_and_analyse(workspace, as_of, since)
     print_problems(analysis.warnings)
     click.echo(json.dumps(export_document(analysis), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("rep")
+@WORKSPACE
+@AS_OF
+@SINCE
+@user_errors_exit
+def history(rep: str, workspace: Path, as_of: date | None, since: str | None) -> None:
+    """Print one rep's coaching record: one-on-ones, what changed since the last one,
+    ratings over time and when each fix moved (from the workspace's git history).
+
+    REP is a rep id, or TEAM/REP when the id is in several teams.
+
+    \b
+    Example:
+      reportgen history west-enterprise/priya-raman --as-of 2026-11-26
+    """
+    from reportgen.export import rep_record
+    from reportgen.record_text import coaching_record_text
+
+    analysis = _load_and_analyse(workspace, as_of, since)
+    team_part, _, rep_part = rep.rpartition("/")
+    matches = [(team, found) for team in analysis.teams for found in team.reps
+               if found.id == rep_part and team_part in ("", team.id)]
+    if not matches:
+        raise click.UsageError(f"{rep}: no such rep")
+    if len(matches) > 1:
+        raise click.UsageError(f"{rep}: in several teams; say which, e.g. "
+                               f"{matches[0][0].id}/{rep_part}")
+    team, found = matches[0]
+    history_warnings = [w for w in analysis.warnings if w.rep is None and w.file == "teams/"]
+    print_problems([*history_warnings, *found.warnings])
+    click.echo(coaching_record_text(team, found, rep_record(found), analysis.as_of), nl=False)
 
 
 @cli.command()
@@ -261,13 +321,14 @@ class _Progress:
               help="Build only the K-th of N stable slices of the plans (for a CI matrix).")
 @click.option("--only-index", is_flag=True,
               help="Build only the scorecards, index and assets (the step after --shard).")
+@SINCE
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="One line per file written or removed.")
 @user_errors_exit
 def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[str, ...],
           reps: tuple[str, ...], as_of: date | None, jobs: int | None, strict: bool,
           paper: str | None, force: bool, shard: tuple[int, int] | None, only_index: bool,
-          quiet: bool, verbose: bool) -> None:
+          since: str | None, quiet: bool, verbose: bool) -> None:
     """Write coaching plans, team scorecards and the index (HTML and PDF).
 
     Validates first: invalid data writes nothing. Only outputs whose inputs changed
@@ -287,7 +348,7 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
         formats=("html", "pdf") if output_format == "all" else (output_format,),
         teams=teams, reps=reps, jobs=jobs, strict=strict,
         paper=paper.lower() if paper else None, force=force, shard=shard,
-        only_index=only_index)
+        only_index=only_index, since=since)
     progress = _Progress(verbose, quiet)
     try:
         report = run_build(workspace, options, progress)

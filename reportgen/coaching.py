@@ -37,6 +37,8 @@ class SkillStanding:
     stale: bool
     gap: int | None
     impact: float | None
+    # True when `assessed` is the date of the commit that set a bare rating.
+    assessed_from_history: bool = False
 
     @property
     def assessed_yet(self) -> bool:
@@ -215,7 +217,11 @@ def is_stale(assessed: date | None, as_of: date, stale_after_days: int) -> bool:
 
 # ------------------------------------------------------------------------------- skills
 
-def skill_standings(rep: Rep, team: Team, as_of: date) -> tuple[SkillStanding, ...]:
+def skill_standings(rep: Rep, team: Team, as_of: date,
+                    implicit_assessed: dict[str, date] | None = None
+                    ) -> tuple[SkillStanding, ...]:
+    """`implicit_assessed`: the date git says each bare rating was set (history.py)."""
+    implicit_assessed = implicit_assessed or {}
     standings = []
     target = team.scale.target
     for order, skill in enumerate(team.skills):
@@ -225,10 +231,12 @@ def skill_standings(rep: Rep, team: Team, as_of: date) -> tuple[SkillStanding, .
                                            None, None))
             continue
         gap = max(0, target - assessment.rating)
+        assessed = assessment.assessed or implicit_assessed.get(skill.id)
         standings.append(SkillStanding(
-            skill, order, assessment.rating, target, assessment.assessed,
-            assessment.evidence, is_stale(assessment.assessed, as_of, team.stale_after_days),
-            gap, round(skill.weight * gap, 6)))
+            skill, order, assessment.rating, target, assessed,
+            assessment.evidence, is_stale(assessed, as_of, team.stale_after_days),
+            gap, round(skill.weight * gap, 6),
+            assessment.assessed is None and assessed is not None))
     return tuple(standings)
 
 
@@ -266,9 +274,11 @@ def rep_findings(rep: Rep, team: Team, standings: tuple[SkillStanding, ...],
     for standing in standings:
         if standing.stale and standing.assessed is not None:
             age = (as_of - standing.assessed).days
+            how = (f"was rated {age} days ago (in the commit of {standing.assessed})"
+                   if standing.assessed_from_history else f"was assessed {age} days ago")
             findings.append(Finding(
                 ("skills", standing.skill.id, "assessed"),
-                f"{standing.skill.name} was assessed {age} days ago (stale after"
+                f"{standing.skill.name} {how} (stale after"
                 f" {team.stale_after_days}); reassess it"))
     for view in fixes:
         for action_index, status in enumerate(view.actions):
@@ -297,7 +307,8 @@ def has_departed(rep: Rep, as_of: date) -> bool:
     return rep.departed is not None and rep.departed <= as_of
 
 
-def rep_figures(rep: Rep, team: Team, as_of: date) -> RepFigures:
+def rep_figures(rep: Rep, team: Team, as_of: date,
+                implicit_assessed: dict[str, date] | None = None) -> RepFigures:
     quota, closed, pipeline = rep.quota, rep.results.closed, rep.results.pipeline
     departed = has_departed(rep, as_of)
     start = rep_period_start(team, rep)
@@ -310,7 +321,7 @@ def rep_figures(rep: Rep, team: Team, as_of: date) -> RepFigures:
     needs_attention = quota != 0 and not departed and (
         not pace or (not quota_met and cover is not None
                      and cover < exact(team.coverage_target)))
-    standings = skill_standings(rep, team, as_of)
+    standings = skill_standings(rep, team, as_of, implicit_assessed)
     fixes = fix_views(rep, team, as_of)
     return RepFigures(
         quota=quota, closed=closed, pipeline=pipeline, remaining=left,

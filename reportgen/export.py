@@ -11,6 +11,7 @@ from typing import Any
 
 from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
 from reportgen.export_forecast import forecast_fields, team_forecast_fields
+from reportgen.timeline import CoachingRecord, Since
 
 
 def _ratio(value: Fraction | None) -> float | None:
@@ -46,6 +47,50 @@ def rep_record(rep: RepAnalysis) -> dict[str, Any]:
         "open_roadblocks": len(figures.open_roadblocks),
         "warnings": [warning.message for warning in rep.warnings],
         **forecast_fields(rep),
+        **(over_time(rep.record) if rep.record is not None else {}),
+    }
+
+
+def _day(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def since_record(since: Since) -> dict[str, Any]:
+    return {
+        "base_date": since.base_date.isoformat(),
+        "base_commit": since.base_commit,
+        "ratings": {skill: [before, after] for skill, before, after in since.ratings},
+        "closed_delta": _amount(since.closed_delta),
+        "pipeline_delta": _amount(since.pipeline_delta),
+        "actions_done": list(since.actions_done),
+        "fixes": [{"skill": fix.skill, "focus": fix.focus, "from": fix.before, "to": fix.after}
+                  for fix in since.fixes],
+        "goals": [{"goal": goal.goal, "from": goal.before, "to": goal.after}
+                  for goal in since.goals],
+        "roadblocks_raised": list(since.roadblocks_raised),
+        "roadblocks_resolved": list(since.roadblocks_resolved),
+    }
+
+
+def over_time(record: CoachingRecord) -> dict[str, Any]:
+    """SPEC's "Coaching over time" keys of one rep."""
+    cadence = record.cadence
+    return {
+        "one_on_one_every_days": cadence.every_days,
+        "last_one_on_one": _day(cadence.last),
+        "days_since_one_on_one": cadence.days_since,
+        "cadence_overdue": cadence.overdue,
+        "one_on_ones_this_period": cadence.this_period,
+        "longest_gap_days": cadence.longest_gap_days,
+        "history_available": record.history_available,
+        "since": since_record(record.since) if record.since is not None else None,
+        "skill_history": {skill: [[day.isoformat(), rating] for day, rating in points]
+                          for skill, points in record.skill_history.items()},
+        "one_on_ones": [day.isoformat() for day in cadence.dates],
+        "fix_history": [{"skill": fix.skill, "focus": fix.focus,
+                         "moves": [[day.isoformat(), status] for day, status in moves]}
+                        for fix, moves in record.fix_history],
+
     }
 
 
@@ -66,6 +111,7 @@ def team_record(team: TeamAnalysis) -> dict[str, Any]:
         "on_pace": figures.on_pace,
         "team_wide_gaps": [gap.skill.id for gap in figures.team_wide_gaps],
         "manager_roadblocks": len(figures.manager_roadblocks),
+        "progress": [[day.isoformat(), _amount(closed)] for day, closed in team.progress],
         "reps": [rep_record(rep) for rep in sorted(team.reps, key=lambda rep: rep.id)],
         **team_forecast_fields(team),
     }

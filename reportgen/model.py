@@ -140,6 +140,9 @@ class Team(StrictModel):
     stale_after_days: Annotated[WholeNumber, Field(ge=0)] = 90
     skills: tuple[SkillDefinition, ...] = DEFAULT_SKILLS
     initiatives: tuple[Initiative, ...] = ()
+    # How often each rep should have a one-on-one (a rep file may say otherwise).
+    one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] = 14
+
 
     @field_validator("skills")
     @classmethod
@@ -256,6 +259,8 @@ class Rep(StrictModel):
     fixes: tuple[Fix, ...] = ()
     roadblocks: tuple[Roadblock, ...] = ()
     one_on_ones: tuple[OneOnOne, ...] = ()
+    # Overrides the team's cadence (e.g. 7 for a new hire).
+    one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] | None = None
 
 
 def latest_first(one_on_ones: tuple[OneOnOne, ...]) -> list[OneOnOne]:

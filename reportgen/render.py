@@ -151,7 +151,8 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         score=formatting.score, figure=formatting.figure, plural=_plural,
     )
     environment.globals.update(rating_bar=charts.rating_bar,
-                               attainment_bar=charts.attainment_bar, Markup=Markup)
+                               attainment_bar=charts.attainment_bar, Markup=Markup,
+                               skill_trend=charts.skill_trend, burn_up=charts.burn_up)
     environment.globals.update(forecast_bar=forecast_chart.forecast_bar)
     return environment
 

@@ -82,8 +82,43 @@ def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], 
         "wins": _latest_first(figures.fixes_with("done"))[:RECENT_WINS],
         "open_roadblocks": list(figures.open_roadblocks),
         "warnings": [warning.message for warning in rep.warnings],
+        **over_time_context(team, rep),
     }
     return context, collector.warnings
+
+
+def over_time_context(team: TeamAnalysis, rep: RepAnalysis) -> dict[str, Any]:
+    """The plan's "since our last one-on-one" box and skill trends, ready to lay out."""
+    record = rep.record
+    names = {skill.id: skill.name for skill in team.file.team.skills}
+    since = record.since if record is not None else None
+    since_view = None
+    if since is not None:
+        since_view = {
+            "base_date": since.base_date,
+            "base_commit": since.base_commit[:10] if since.base_commit else None,
+            "ratings": [{"skill": names.get(skill, skill), "before": before, "after": after,
+                         "up": before is not None and after is not None and after > before,
+                         "down": before is not None and after is not None and after < before}
+                        for skill, before, after in since.ratings],
+            "closed_delta": since.closed_delta,
+            "pipeline_delta": since.pipeline_delta,
+            "fixes": [{"skill": names.get(fix.skill, fix.skill), "focus": fix.focus,
+                       "before": fix.before, "after": fix.after} for fix in since.fixes],
+            "actions_done": list(since.actions_done),
+            "goals": list(since.goals),
+            "raised": list(since.roadblocks_raised),
+            "resolved": list(since.roadblocks_resolved),
+            "nothing_changed": since.nothing_changed,
+        }
+    return {
+        "history_available": record is not None and record.history_available,
+        "since": since_view,
+        "since_is_last_one_on_one": record is not None and record.cadence.last is not None
+        and since is not None and since.base_date in record.cadence.dates,
+        "skill_trends": dict(record.skill_history) if record is not None else {},
+        "cadence": record.cadence if record is not None else None,
+    }
 
 
 def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
@@ -102,6 +137,10 @@ def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
                      *(warning for rep in sorted(team.reps, key=lambda rep: rep.file.rep.name
                                                  .casefold()) for warning in rep.warnings)],
         **manager_context(team),
+        "history_note": team.history_note,
+        "progress": team.progress,
+        "start_ratings": {rep.id: rep.record.ratings_at_start for rep in reps
+                          if rep.record is not None and rep.record.ratings_at_start is not None},
     }
 
 

@@ -54,6 +54,15 @@ def input_signature(workspace: Path) -> Signature:
                 except OSError:
                     continue  # removed while we looked: the next poll sees it
                 seen.add((path, status.st_size, status.st_mtime_ns))
+    from reportgen.history import head_files
+
+    # A commit changes the history plans show, even when no file in the workspace did.
+    for path in head_files(workspace):
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        seen.add((path, status.st_size, status.st_mtime_ns))
     return frozenset(seen)
 
 

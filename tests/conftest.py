@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import subprocess
+import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE = REPO  # the repository itself is the example workspace (teams/ at the top)
+
+
+def _example_repository() -> Path:
+    """The example workspace as its own git repository with a quarter of history, made
+    by the script the README uses. Tests never read this repository's own commits."""
+    folder = Path(tempfile.mkdtemp(prefix="reportgen-example-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_example_history.py"),
+                    str(folder / "west")], check=True)
+    return folder / "west"
+
+
+EXAMPLE = _example_repository()
 
 TEAM_YAML = """\
 name: Test Team

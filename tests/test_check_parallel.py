@@ -35,7 +35,11 @@ def test_a_large_build_checks_teams_in_parallel_with_the_same_answer(tmp_path):
     root = generate.generate(PARALLEL_FROM_REPS + 20, tmp_path / "org")
     as_of = date(2026, 11, 26)
     report = build(root, BuildOptions(as_of=as_of, out=tmp_path / "out", formats=("html",)))
-    assert report.warnings == list(check_workspace(root, as_of, workers=1).warnings)
+    from reportgen.history import read_history
+
+    # validate reads the same git history (here: none, and one warning saying so).
+    assert report.warnings == list(check_workspace(root, as_of, workers=1,
+                                                   history=read_history(root)).warnings)
     assert len([o for o in report.built if o.endswith(".html")]) == PARALLEL_FROM_REPS + 20 + 41
 
     rep = sorted(root.glob("teams/*/reps/*.yaml"))[-1]
