@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from reportgen.model import Rep
-from reportgen.yamlfile import Scalar, YamlFileError, parse_document
+from reportgen.yamlfile import Scalar
 
 Amount = int | float
 
@@ -180,13 +180,12 @@ def snapshot_from_text(text: str) -> Snapshot | None:
     """A historical version of a rep file, leniently: None when it counts as absent.
 
     The caller has already refused versions over the size limit; nesting and alias
-    limits are the loader's own (it raises before building anything too deep or big).
+    limits are the loader's own (history_yaml.py stops before building anything too
+    deep or big).
     """
-    try:
-        document = parse_document(text, "history")
-    except (YamlFileError, RecursionError):
-        return None
-    data = document.data
+    from reportgen.history_yaml import lenient_data
+
+    data = lenient_data(text)
     if not isinstance(data, dict):
         return None
     for _ in range(_LENIENT_ROUNDS):

@@ -404,3 +404,21 @@ def test_a_damaged_cache_is_ignored(tmp_path):
     altered = body.replace('"line":[[', '"line":[[1,')
     cache.write_text(digest(altered) + "\n" + altered)
     assert read_history(repo.root, cache).files == read_history(repo.root).files
+
+
+def test_past_versions_read_as_the_loader_reads_them_within_its_limits():
+    from reportgen.history_yaml import lenient_data
+    from reportgen.yamlfile import parse_document
+    from tests.conftest import EXAMPLE
+
+    for path in sorted((EXAMPLE / "teams").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert lenient_data(text) == parse_document(text, "x").data, path
+    assert lenient_data("a: " + "[" * 100_000 + "]" * 100_000) is None  # too deep
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
+        f" *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
+        f" *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+    assert lenient_data(bomb) is None  # 10^9 values once expanded
+    assert lenient_data("a: 1\n---\nb: 2\n") is None
+    assert lenient_data("a: [1\n") is None
