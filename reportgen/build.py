@@ -20,8 +20,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import stat
 import sys
 import time
 import zlib
@@ -43,12 +45,12 @@ from reportgen.manifest import (
     template_key,
     tool_versions,
 )
-from reportgen.problems import DataError, Problem, Severity
+from reportgen.problems import DataError, Problem, Severity, format_path
 from reportgen.render import Page, Renderer, asset_file, asset_names, template_folders
 
 if TYPE_CHECKING:
     from reportgen.analysis import TeamAnalysis
-    from reportgen.pdf_workers import PdfWorkers
+    from reportgen.pdf_workers import PdfWorkers, WorkerTimedOut
 
 
 FORMATS = ("html", "pdf")
@@ -75,6 +77,7 @@ class BuildOptions:
     force: bool = False
     shard: tuple[int, int] | None = None  # (k, n): build the k-th of n slices of plans
     only_index: bool = False  # the final step after shards: scorecards, index, assets
+    pdf_time_limit: float | None = None  # seconds per PDF (None: pdf_workers' default)
 
 
 @dataclass
@@ -169,7 +172,8 @@ def _build(workspace: Path, options: BuildOptions, progress: Progress | None,
         # Workers parse the stylesheet once: new assets need new workers.
         kept_workers.use(asset_folders, _assets_key(run.fingerprints.assets))
         return _build_changed(run, kept_workers)
-    with PdfWorkers(asset_folders, default_jobs(options.jobs)) as workers:
+    with PdfWorkers(asset_folders, default_jobs(options.jobs),
+                    **worker_time_limit(options)) as workers:
         return _build_changed(run, workers)
 
 
@@ -183,6 +187,10 @@ def worker_assets(workspace: Path) -> tuple[list[Path], str]:
 
 def _assets_key(assets: dict[str, str]) -> str:
     return digest(repr(sorted(assets.items())))
+
+
+def worker_time_limit(options: BuildOptions) -> dict[str, float]:
+    return {} if options.pdf_time_limit is None else {"time_limit": options.pdf_time_limit}
 
 
 def default_jobs(jobs: int | None) -> int:
@@ -266,12 +274,7 @@ class _Fingerprints:
 
 
 def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> _Fingerprints:
-    files = {}
-    teams_dir = workspace / TEAMS_FOLDER
-    if teams_dir.is_dir():
-        for path in sorted(teams_dir.rglob("*")):
-            if path.is_file():
-                files[path.relative_to(workspace).as_posix()] = digest(path.read_bytes())
+    files = input_fingerprints(workspace)
     assets = {name: digest(asset_file(renderer.folders, name).read_bytes())
               for name in asset_names(renderer.folders)}
     environment = renderer.environment
@@ -283,6 +286,53 @@ def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> 
                         repr((sorted(options.teams), sorted(options.reps), options.shard,
                               options.only_index)))
     return _Fingerprints(files, templates, assets, digest(option_text), everything)
+
+
+def input_fingerprints(workspace: Path) -> dict[str, str]:
+    """Workspace-relative path → hash, for every file a load reads (team.yaml and the
+    rep files) and, by name only, every other file in the team and reps folders (a
+    rename can change what the load says). Other files are never opened: a large file
+    left in a team folder costs nothing; a rep file over the size limit is hashed by
+    size and time only (the load refuses it), so memory stays flat whatever is there."""
+    files: dict[str, str] = {}
+    teams_dir = workspace / TEAMS_FOLDER
+    if not teams_dir.is_dir():
+        return files
+    for team_dir in sorted(teams_dir.iterdir()):
+        if team_dir.name.startswith(".") or not team_dir.is_dir():
+            continue
+        entries = [*sorted(team_dir.iterdir())]
+        reps_dir = team_dir / "reps"
+        if reps_dir.is_dir() and not reps_dir.is_symlink():
+            entries += sorted(reps_dir.iterdir())
+        for path in entries:
+            read = path.name == "team.yaml" if path.parent == team_dir else (
+                path.suffix == ".yaml")
+            files[path.relative_to(workspace).as_posix()] = (
+                file_fingerprint(path) if read else "name only")
+    return files
+
+
+def file_fingerprint(path: Path) -> str:
+    """The hash of a file read in chunks, at most MAX_FILE_BYTES of it (a longer file
+    is keyed by its size and time: the load refuses it anyway). Never follows a link."""
+    from reportgen.yamlfile import MAX_FILE_BYTES
+
+    try:
+        status = path.lstat()
+        if not stat.S_ISREG(status.st_mode):
+            return f"not a file: {stat.S_IFMT(status.st_mode)} {status.st_mtime_ns}"
+        if status.st_size > MAX_FILE_BYTES:
+            return f"too large: {status.st_size} {status.st_mtime_ns}"
+        hasher = hashlib.sha256()
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 16):
+                hasher.update(chunk)
+                if stream.tell() > MAX_FILE_BYTES:
+                    return f"too large: grew past the limit {status.st_mtime_ns}"
+        return hasher.hexdigest()
+    except OSError as error:
+        return f"unreadable: {error.errno}"
 
 
 def _manifest_name(options: BuildOptions) -> str:
@@ -509,7 +559,13 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
     """Render every output in `todo` into `rendered`, one team at a time: HTML here, PDF
     in the workers as each page's HTML is ready. Only one team's files are in memory at
     a time, and only a few pages' HTML. Raises DataError, BuildError."""
-    from reportgen.pdf_workers import PdfResult, PdfTask, WorkerCrashed, WorkerFailed
+    from reportgen.pdf_workers import (
+        PdfResult,
+        PdfTask,
+        WorkerCrashed,
+        WorkerFailed,
+        WorkerTimedOut,
+    )
     from reportgen.summary import from_json
 
     options, out, note = run.options, run.out, run.note
@@ -565,8 +621,32 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
         workers.render(pages(), done)
     except WorkerCrashed as crash:
         raise BuildError(f"{crash}; nothing was changed in {out}") from None
+    except WorkerTimedOut as slow:
+        raise BuildError(_too_slow(run.workspace, slow) + f"; nothing was changed in {out}"
+                         ) from None
     except WorkerFailed as failure:
         raise BuildError(f"{failure}; nothing was changed in {out}") from None
+
+
+def _too_slow(workspace: Path, slow: WorkerTimedOut) -> str:
+    """Name the file (and for a plan, its longest note) of a document that ran too long."""
+    from reportgen.heaviest_text import heaviest_text
+    from reportgen.yamlfile import YamlFileError, read_document
+
+    source = slow.task.source
+    where = f"{source}:1:1: -"
+    if "/reps/" in source:
+        try:
+            document = read_document(workspace / source, source)
+        except YamlFileError:
+            document = None
+        path = heaviest_text(document) if document is not None else None
+        if document is not None and path is not None:
+            line, column = document.position(path)
+            where = f"{source}:{line}:{column}: {format_path(path)}"
+            return (f"{where}: {slow}; its longest text is here: shorten or simplify it"
+                    " (inline images, long or deeply nested Markdown)")
+    return f"{where}: {slow}"
 
 
 def _load_again(run: _Run, team: _TeamListing) -> TeamAnalysis:

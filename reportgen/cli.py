@@ -54,6 +54,9 @@ FORMAT = click.option("--format", "output_format", type=click.Choice(["html", "p
                       default="all", show_default=True, help="Which documents to write.")
 JOBS = click.option("--jobs", type=click.IntRange(min=1), default=None,
                     help="PDF worker processes (default: one per CPU).")
+PDF_TIME_LIMIT = click.option(
+    "--pdf-time-limit", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+    help="Stop and fail on a PDF that takes longer than this to render (default: 60).")
 PAPER = click.option(
     "--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
     help="Paper size for every team (default: each team's `paper`).")
@@ -261,13 +264,14 @@ class _Progress:
               help="Build only the K-th of N stable slices of the plans (for a CI matrix).")
 @click.option("--only-index", is_flag=True,
               help="Build only the scorecards, index and assets (the step after --shard).")
+@PDF_TIME_LIMIT
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="One line per file written or removed.")
 @user_errors_exit
 def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[str, ...],
           reps: tuple[str, ...], as_of: date | None, jobs: int | None, strict: bool,
           paper: str | None, force: bool, shard: tuple[int, int] | None, only_index: bool,
-          quiet: bool, verbose: bool) -> None:
+          pdf_time_limit: float | None, quiet: bool, verbose: bool) -> None:
     """Write coaching plans, team scorecards and the index (HTML and PDF).
 
     Validates first: invalid data writes nothing. Only outputs whose inputs changed
@@ -287,7 +291,7 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
         formats=("html", "pdf") if output_format == "all" else (output_format,),
         teams=teams, reps=reps, jobs=jobs, strict=strict,
         paper=paper.lower() if paper else None, force=force, shard=shard,
-        only_index=only_index)
+        only_index=only_index, pdf_time_limit=pdf_time_limit)
     progress = _Progress(verbose, quiet)
     try:
         report = run_build(workspace, options, progress)
@@ -319,11 +323,13 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
 @AS_OF
 @JOBS
 @PAPER
+@PDF_TIME_LIMIT
 @click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True,
               metavar="SECONDS", help="How often to look for changed files.")
 @user_errors_exit
 def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | None,
-          jobs: int | None, paper: str | None, interval: float) -> None:
+          jobs: int | None, paper: str | None, pdf_time_limit: float | None,
+          interval: float) -> None:
     """Build, then rebuild whenever a rep, team or template file changes (Ctrl-C stops).
 
     Keeps WeasyPrint loaded between builds, so a saved edit is in the plan in about
@@ -342,7 +348,7 @@ def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | N
         return BuildOptions(
             as_of=as_of or date.today(), out=out.resolve() if out else None,
             formats=("html", "pdf") if output_format == "all" else (output_format,),
-            jobs=jobs, paper=paper.lower() if paper else None)
+            jobs=jobs, paper=paper.lower() if paper else None, pdf_time_limit=pdf_time_limit)
 
     try:
         where = _shown_path(output_folder(workspace, options()))

@@ -40,8 +40,12 @@ class _MarkdownCollector:
         rendered = render_markdown(text)
         if rendered.as_plain_text:
             self.warnings.append(self.rep.file.document.problem(
-                path, "shown as plain text: too convoluted to format as Markdown",
-                severity=Severity.WARNING, rep=self.rep.id))
+                path, "shown as plain text: too long or too convoluted to format as"
+                " Markdown", severity=Severity.WARNING, rep=self.rep.id))
+        for kind, reason in rendered.rejected:
+            self.warnings.append(self.rep.file.document.problem(
+                path, f"image not embedded ({kind}): {reason}", severity=Severity.WARNING,
+                rep=self.rep.id))
         for source in rendered.refused:
             shown = source if len(source) <= 80 else source[:79] + "…"
             self.warnings.append(self.rep.file.document.problem(
