@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from reportgen.fields import SLUG
 from reportgen.layout import rep_paths, team_folders
 from reportgen.model import Rep, Team
+from reportgen.private_text import Zones, redact
 from reportgen.problems import DataError, Problem, Severity
 from reportgen.validation_errors import did_you_mean, looks_like_text, problems_from
 from reportgen.yamlfile import Document, Scalar, YamlFileError, read_document
@@ -86,19 +87,22 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _read(path: Path, file: str, problems: list[Problem]) -> Document | None:
+def _read(path: Path, file: str, problems: list[Problem], zones: dict[str, Zones]
+          ) -> Document | None:
     try:
         document = read_document(path, file)
     except YamlFileError as error:
         problems.append(error.problem)
         return None
     problems.extend(document.problems)
+    zones[file] = document.private_zones
     return document
 
 
 def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem]]:
     """One team folder: its team file and rep files, and every problem found in them."""
     problems: list[Problem] = []
+    zones: dict[str, Zones] = {}  # file → its private zones
     team_id = team_dir.name
     folder = _relative(root, team_dir) + "/"
     if not SLUG.fullmatch(team_id):
@@ -113,7 +117,7 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
             problems.append(_whole_file(folder + "team.yaml", "missing: every team folder needs"
                                         " a team.yaml (name, manager, period)"))
     else:
-        document = _read(team_path, folder + "team.yaml", problems)
+        document = _read(team_path, folder + "team.yaml", problems, zones)
         if document is not None:
             try:
                 team = Team.model_validate(document.data)
@@ -123,7 +127,8 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
                 problems.extend(check_team(team, document))
                 if document.problems:
                     team = None
-    reps, rep_files = _load_reps(root, team_dir, team_id, team, problems)
+    reps, rep_files = _load_reps(root, team_dir, team_id, team, problems, zones)
+    problems = _without_private_text(problems, zones)
     if team is None or document is None:
         return None, problems
     if not rep_files:
@@ -132,8 +137,14 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
     return TeamFile(team_id, document, team, tuple(reps)), problems
 
 
+def _without_private_text(problems: list[Problem], zones: dict[str, Zones]) -> list[Problem]:
+    """Every problem redacted by the private zones of its file (see private_text.py):
+    the documents' own messages are already; this catches any made elsewhere."""
+    return [redact(problem, zones.get(problem.file, ())) for problem in problems]
+
+
 def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
-               problems: list[Problem]) -> tuple[list[RepFile], int]:
+               problems: list[Problem], zones: dict[str, Zones]) -> tuple[list[RepFile], int]:
     reps: list[RepFile] = []
     rep_files = 0
     for path in rep_paths(team_dir):
@@ -148,7 +159,7 @@ def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
         if not SLUG.fullmatch(path.stem):
             problems.append(_slug_problem(file, path.stem, "rep file name"))
             continue
-        document = _read(path, file, problems)
+        document = _read(path, file, problems, zones)
         if document is None:
             continue
         if team is not None:

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 from yaml import events
 
+from reportgen.private_text import Zones, private_zones, redact
 from reportgen.problems import Problem, Severity, format_path
 
 try:  # libyaml's parser is an order of magnitude faster; fall back when it is missing.
@@ -114,12 +115,15 @@ class YamlFileError(Exception):
 class Document:
     """One parsed file: its data, and where each of its nodes was written."""
 
-    __slots__ = ("_marks", "data", "file", "problems")
+    __slots__ = ("_marks", "data", "file", "private_zones", "problems")
 
     def __init__(self, file: str, data: Any, marks: dict[int, Any] | None = None,
-                 problems: list[Problem] | None = None) -> None:
+                 problems: list[Problem] | None = None, private_zones: Zones = ()) -> None:
         self.file = file  # relative to the workspace, with forward slashes
         self.data = data
+        # Lines that are, or may be, inside a private field: messages about them quote
+        # nothing (see private_text.py).
+        self.private_zones = private_zones
         # Errors found while parsing that still let the rest be checked (duplicate keys).
         self.problems = problems or []
         # id(container) → for a mapping {key: (key line, key column, value line, value
@@ -167,8 +171,9 @@ class Document:
                 key: bool = False, shown_path: str | None = None, rep: str | None = None
                 ) -> Problem:
         line, column = self.position(path, key=key)
-        return Problem(self.file, line, column, severity,
-                       shown_path if shown_path is not None else format_path(path), message, rep)
+        return redact(Problem(self.file, line, column, severity,
+                              shown_path if shown_path is not None else format_path(path),
+                              message, rep), self.private_zones)
 
 
 def _file_problem(file: str, message: str, line: int = 1, column: int = 1) -> YamlFileError:
@@ -202,7 +207,18 @@ _MEANINGFUL_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 
 
 def parse_document(text: str, file: str) -> Document:
-    """Parse one file's text. Raises YamlFileError with the line of the first problem."""
+    """Parse one file's text. Raises YamlFileError with the line of the first problem.
+    No problem quotes text that is, or may be, inside a private field."""
+    zones = private_zones(text)
+    try:
+        data, marks, duplicates = _parse(text, file)
+    except YamlFileError as error:
+        raise YamlFileError(redact(error.problem, zones)) from None
+    return Document(file, data, marks, [redact(problem, zones) for problem in duplicates],
+                    zones)
+
+
+def _parse(text: str, file: str) -> tuple[Any, dict[int, Any], list[Problem]]:
     control = _CONTROL.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
@@ -223,7 +239,7 @@ def parse_document(text: str, file: str) -> Document:
         raise _file_problem(file, f"YAML syntax error: {reason}", line, column) from None
     except yaml.YAMLError as error:
         raise _file_problem(file, f"YAML syntax error: {error}") from None
-    return Document(file, data, marks, duplicates)
+    return data, marks, duplicates
 
 
 def _events(text: str) -> Iterator[events.Event]:

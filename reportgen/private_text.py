@@ -1,0 +1,123 @@
+"""Messages never quote text from inside, or possibly inside, a `private` field.
+
+A YAML mistake in a private note (a duplicate key, a tag or alias at the start of the
+value, a line that lost its indentation) makes the parser or the models report that
+text as a key, a tag, an alias or a field, and error messages end up in terminals and
+CI logs. So before any problem leaves the loader it goes through `redact`: a problem
+that points into a *private zone*, or whose field path runs through a private field,
+loses every quoted word of its message and every unknown name of its path.
+
+A private zone is found from the text itself, since the file may not parse:
+
+* it starts on any line with a key that looks like `private` (any case, a typo such as
+  `privat`, quoted or in a flow mapping);
+* every following line belongs to it while it is blank, a comment, indented deeper than
+  that key, or does not start with a field name reportgen knows (`date:`, `- goal:`…):
+  such a line is a continuation of the note, or one that lost its indentation;
+* it ends at the first line that starts with a known field name at the private key's
+  indentation or less.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import replace
+
+from reportgen.problems import Problem, format_path
+
+# A key that reads as "private", even misspelt or in another case.
+_PRIVATE_KEY = re.compile(r"""(?i)(?:^|[\s{,\-?])["']?priv[a-z_]*["']?\s*:(?:\s|$)""")
+_KEY_AT_START = re.compile(r"""^(?:-\s+)*["']?([A-Za-z0-9_-]+)["']?\s*:(?:\s|$)""")
+_QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|'.*$""")
+
+Zones = tuple[tuple[int, int], ...]  # 1-based line ranges, both ends included
+
+
+@functools.cache
+def known_keys() -> frozenset[str]:
+    """Every field name of the team and rep files, and the default skill ids."""
+    from pydantic import BaseModel
+
+    from reportgen.model import DEFAULT_SKILLS, Rep, Team
+    from reportgen.validation_errors import _innermost_model
+
+    names: set[str] = {skill.id for skill in DEFAULT_SKILLS}
+    pending: list[type[BaseModel]] = [Rep, Team]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            names.add(info.alias or name)
+            inner = _innermost_model(info.annotation)
+            if inner is not None:
+                pending.append(inner)
+    return frozenset(names) | {"closed", "pipeline"}
+
+
+def private_zones(text: str) -> Zones:
+    """The line ranges of `text` that are, or may be, inside a private field."""
+    if "priv" not in text.lower():
+        return ()
+    known = known_keys()
+    zones: list[tuple[int, int]] = []
+    lines = text.split("\n")
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        match = _PRIVATE_KEY.search(line)
+        if match is None:
+            number += 1
+            continue
+        start = number
+        key_column = match.start() + (0 if line[match.start()] not in " {,-?" else 1)
+        number += 1
+        while number < len(lines):
+            following = lines[number]
+            stripped = following.lstrip()
+            indent = len(following) - len(stripped)
+            if stripped in ("---", "...") and indent == 0:
+                break
+            if stripped and not stripped.startswith("#") and indent <= key_column:
+                key = _KEY_AT_START.match(stripped)
+                if key is not None and key.group(1) in known and not _PRIVATE_KEY.match(
+                        " " + stripped):
+                    break
+            number += 1
+        zones.append((start + 1, number))
+    return tuple(zones)
+
+
+def in_zone(line: int, zones: Zones) -> bool:
+    return any(first <= line <= last for first, last in zones)
+
+
+def redact(problem: Problem, zones: Zones) -> Problem:
+    """`problem`, without any text that may come from a private field."""
+    parts = _path_parts(problem.path)
+    through_private = any(part.lower().startswith("priv") for part in parts
+                          if not part.startswith("["))
+    if not through_private and not in_zone(problem.line, zones):
+        return problem
+    known = known_keys()
+    shown: list[str | int] = []
+    for part in parts:
+        if part.startswith("["):
+            shown.append(int(part[1:-1]) if part[1:-1].isdigit() else "?")
+        elif part.lower().startswith("priv"):
+            shown.append("private" if part.lower() == "private" else "?")
+            break  # nothing below a private field is named
+        else:
+            shown.append(part if part in known or part in ("-", "?") else "?")
+    path = problem.path if problem.path == "-" else format_path(tuple(shown))
+    message = _QUOTED.sub("'…'", problem.message)
+    if message != problem.message:
+        message += " (not repeated here: it may be part of a private note)"
+    return replace(problem, path=path, message=message)
+
+
+def _path_parts(path: str) -> list[str]:
+    return re.findall(r"\[[^\]]*\]|[^.\[\]]+", path)
