@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -37,6 +38,7 @@ import jinja2
 
 from reportgen import atomic
 from reportgen.layout import TEAMS_FOLDER, rep_paths, team_folders
+from reportgen.links import check_template_links
 from reportgen.manifest import (
     Manifest,
     OutputRecord,
@@ -45,8 +47,16 @@ from reportgen.manifest import (
     template_key,
     tool_versions,
 )
+from reportgen.output_lock import locked
 from reportgen.problems import DataError, Problem, Severity, format_path
-from reportgen.render import Page, Renderer, asset_file, asset_names, template_folders
+from reportgen.render import (
+    Page,
+    Renderer,
+    asset_file,
+    asset_names,
+    document_date,
+    template_folders,
+)
 
 if TYPE_CHECKING:
     from reportgen.analysis import TeamAnalysis
@@ -112,8 +122,10 @@ class _Planned:
 def output_folder(workspace: Path, options: BuildOptions) -> Path:
     out = (options.out if options.out is not None else workspace / "output").resolve()
     root = workspace.resolve()
-    if out == root or root.is_relative_to(out) or out.is_relative_to(root / TEAMS_FOLDER) or (
-            out.is_relative_to(root / "templates")):
+    # Resolved: teams/ or templates/ may be links (to folders inside the workspace).
+    own_folders = [(workspace / name).resolve() for name in (TEAMS_FOLDER, "templates")]
+    if out == root or root.is_relative_to(out) or any(
+            out.is_relative_to(folder) or folder.is_relative_to(out) for folder in own_folders):
         raise SelectionError(f"--out {out} would write over the workspace's own files;"
                              " choose a folder of its own")
     return out
@@ -123,11 +135,39 @@ def build(workspace: Path, options: BuildOptions, progress: Progress | None = No
           workers: PdfWorkers | None = None) -> BuildReport:
     """Build what is out of date. `workers`: PDF workers kept warm by the caller between
     builds (`reportgen watch`); by default the build starts its own and stops them."""
+    note = progress or (lambda action, output: None)
+    out = output_folder(workspace, options)
     try:
-        return _build(workspace, options, progress, workers)
-    except jinja2.TemplateError as error:
-        # Templates are only read and rendered before anything is written.
-        raise BuildError(_template_problem(error)) from None
+        with locked(out, lambda: note("waiting", str(out))):
+            # Whatever a killed build left; no other build is writing here now.
+            atomic.remove_leftovers(out)
+            try:
+                return _build(workspace, options, note, workers)
+            except jinja2.TemplateError as error:
+                # Templates are only read and rendered before anything is written.
+                raise BuildError(_template_problem(error)) from None
+            except BaseException:
+                # A worker killed mid-document (Ctrl-C, SIGTERM, a failure) may have
+                # left its temporary file.
+                atomic.remove_leftovers(out)
+                raise
+    except OSError as error:
+        # The environment, not the data or reportgen: unreadable, read-only, full.
+        raise BuildError(_environment_problem(error, workspace, out)) from None
+
+
+def _environment_problem(error: OSError, workspace: Path, out: Path) -> str:
+    """A file system problem said in one line: which file, what went wrong."""
+    where = ""
+    if error.filename:
+        path = Path(os.fsdecode(error.filename))
+        for root in (workspace.resolve(), out):
+            with contextlib.suppress(ValueError):
+                where = path.resolve().relative_to(root).as_posix() + ": "
+                break
+        where = where or f"{path}: "
+    reason = error.strerror or type(error).__name__
+    return f"{where}{reason.lower()}; nothing was changed in {out}"
 
 
 @dataclass
@@ -145,13 +185,18 @@ class _Run:
     manifest: Manifest
 
 
-def _build(workspace: Path, options: BuildOptions, progress: Progress | None,
+def _build(workspace: Path, options: BuildOptions, note: Progress,
            kept_workers: PdfWorkers | None) -> BuildReport:
     started = time.perf_counter()
     out = output_folder(workspace, options)
+    check_template_links(workspace)
+    try:
+        document_date(options.as_of)
+    except ValueError as error:
+        raise BuildError(f"{error}; nothing was written") from None
     renderer = Renderer(workspace, target="html", paper=options.paper)
     manifest_name = _manifest_name(options)
-    run = _Run(workspace, options, progress or (lambda action, output: None), started, out,
+    run = _Run(workspace, options, note, started, out,
                renderer, _fingerprint(workspace, renderer, options), manifest_name,
                Manifest.read_named(out, manifest_name))
     manifest = run.manifest
@@ -179,6 +224,7 @@ def _build(workspace: Path, options: BuildOptions, progress: Progress | None,
 
 def worker_assets(workspace: Path) -> tuple[list[Path], str]:
     """The asset folders PDF workers read, and a key that changes when any asset does."""
+    check_template_links(workspace)
     folders = template_folders(workspace)
     assets = {name: digest(asset_file(folders, name).read_bytes())
               for name in asset_names(folders)}
@@ -219,37 +265,59 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
         raise DataError([replace(w, severity=Severity.ERROR) for w in warnings],
                         "; --strict: nothing was written.")
 
+    _refuse_links_in_output(out, [item.output for item in todo] + ["_assets/"])
     note("start", str(len(todo)))
-    atomic.remove_leftovers(out)
     rendered = _Rendered(out)
     try:
         _render(run, listing, records, todo, workers, rendered)
         if options.strict and rendered.warnings:
             raise DataError([replace(w, severity=Severity.ERROR) for w in rendered.warnings],
                             "; --strict: nothing was written.")
+        warnings = sorted({*warnings, *rendered.warnings})
+        # Everything rendered. The assets and the manifest are written to temporary
+        # files too before anything is renamed into place, so that a full disk or a
+        # read-only folder fails here with the output folder as it was.
+        new_manifest = Manifest(dict(manifest.outputs), teams=records)
+        asset_outputs = _stage_assets(out, run.renderer, options, manifest, new_manifest,
+                                      rendered)
+        for item in todo:
+            new_manifest.outputs[item.output] = _record(
+                rendered.temporaries[item.output], item.key,
+                rendered.by_output.get(item.output, []))
+        stale = _stale_outputs(out, _alive_outputs(listing, run.renderer), new_manifest)
+        new_manifest.inputs_key = run.fingerprints.everything
+        new_manifest.warnings = [_warning_json(w) for w in warnings]
+        rendered.temporaries[run.manifest_name] = atomic.write_temporary(
+            out / run.manifest_name, new_manifest.to_json().encode("utf-8"))
     except BaseException:
         rendered.discard()
         raise
-    warnings = sorted({*warnings, *rendered.warnings})
-
-    # Everything rendered: now put it in place.
-    new_manifest = Manifest(dict(manifest.outputs), teams=records)
-    rendered.commit()
-    asset_outputs = _copy_assets(out, run.renderer, options, manifest, new_manifest, note)
-    for item in todo:
-        new_manifest.outputs[item.output] = _record(out / item.output, item.key,
-                                                    rendered.by_output.get(item.output, []))
-        report.built.append(item.output)
-        note("built", item.output)
-    report.built.extend(asset_outputs)
-    report.removed = _remove_stale(out, _alive_outputs(listing, run.renderer), new_manifest,
-                                   note)
-    new_manifest.inputs_key = run.fingerprints.everything
-    new_manifest.warnings = [_warning_json(w) for w in warnings]
-    atomic.write_text(out / run.manifest_name, new_manifest.to_json())
+    # Now put it in place: renames only, the manifest last.
+    rendered.commit(last=run.manifest_name)
+    for output in [item.output for item in todo] + asset_outputs:
+        report.built.append(output)
+        note("built", output)
+    report.removed = _remove_stale(out, stale, note)
     report.warnings = warnings
     report.seconds = time.perf_counter() - run.started
     return report
+
+
+def _refuse_links_in_output(out: Path, outputs: list[str]) -> None:
+    """Nothing is written through a link inside the output folder: a linked
+    `output/<team>` could point anywhere. Raises BuildError naming it."""
+    checked: set[str] = set()
+    for output in outputs:
+        parts = output.rstrip("/").split("/")
+        for depth in range(1, len(parts) + (1 if output.endswith("/") else 0)):
+            folder = "/".join(parts[:depth])
+            if folder in checked:
+                continue
+            checked.add(folder)
+            if (out / folder).is_symlink():
+                raise BuildError(f"{out / folder} is a symbolic link: reportgen writes only"
+                                 " into real folders inside the output folder; remove the"
+                                 " link; nothing was written")
 
 
 def _template_problem(error: jinja2.TemplateError) -> str:
@@ -300,6 +368,9 @@ def input_fingerprints(workspace: Path) -> dict[str, str]:
         return files
     for team_dir in sorted(teams_dir.iterdir()):
         if team_dir.name.startswith(".") or not team_dir.is_dir():
+            continue
+        if team_dir.is_symlink():  # refused by the load; never read through
+            files[f"{TEAMS_FOLDER}/{team_dir.name}"] = "a link"
             continue
         entries = [*sorted(team_dir.iterdir())]
         reps_dir = team_dir / "reps"
@@ -543,14 +614,17 @@ class _Rendered:
         # A plan built in both formats reports each Markdown warning once.
         return sorted({w for problems in self.by_output.values() for w in problems})
 
-    def commit(self) -> None:
-        for output, temporary in sorted(self.temporaries.items()):
+    def commit(self, last: str | None = None) -> None:
+        for output, temporary in sorted(self.temporaries.items(),
+                                        key=lambda item: (item[0] == last, item[0])):
             atomic.commit(temporary, self.out / output)
         self.temporaries.clear()
 
     def discard(self) -> None:
         for temporary in self.temporaries.values():
             temporary.unlink(missing_ok=True)
+            # Leave no folder this build made only for its files (output/<team>/reps/).
+            _remove_empty_parents(temporary, self.out)
         self.temporaries.clear()
 
 
@@ -663,23 +737,24 @@ def _load_again(run: _Run, team: _TeamListing) -> TeamAnalysis:
 
 # --------------------------------------------------------------------------------- files
 
-def _copy_assets(out: Path, renderer: Renderer, options: BuildOptions, manifest: Manifest,
-                 new_manifest: Manifest, note: Progress) -> list[str]:
+def _stage_assets(out: Path, renderer: Renderer, options: BuildOptions, manifest: Manifest,
+                  new_manifest: Manifest, rendered: _Rendered) -> list[str]:
+    """The assets that changed, copied to temporary files for `rendered` to commit."""
     if "html" not in options.formats or options.shard is not None:
         return []
     written = []
     for name in asset_names(renderer.folders):
         output = f"_assets/{name}"
-        source = asset_file(renderer.folders, name)
-        key = digest(source.read_bytes())
+        data = asset_file(renderer.folders, name).read_bytes()
+        key = digest(data)
         record = manifest.outputs.get(output)
         if options.force or record is None or record.key != key or not record.still_there(
                 out / output):
-            atomic.write_bytes(out / output, source.read_bytes())
+            rendered.temporaries[output] = atomic.write_temporary(out / output, data)
+            status = rendered.temporaries[output].stat()
+            new_manifest.outputs[output] = OutputRecord(key, status.st_size,
+                                                        status.st_mtime_ns)
             written.append(output)
-            note("built", output)
-        status = (out / output).stat()
-        new_manifest.outputs[output] = OutputRecord(key, status.st_size, status.st_mtime_ns)
     return written
 
 
@@ -694,18 +769,25 @@ def _alive_outputs(listing: list[_TeamListing], renderer: Renderer) -> set[str]:
     return alive
 
 
-def _remove_stale(out: Path, alive: set[str], manifest: Manifest, note: Progress
-                  ) -> list[str]:
-    """Delete outputs this manifest recorded whose team, rep or asset no longer exists."""
+def _stale_outputs(out: Path, alive: set[str], manifest: Manifest) -> list[str]:
+    """Outputs the manifest recorded whose team, rep or asset no longer exists; taken
+    out of `manifest`, to delete once the new outputs are in place."""
+    stale = sorted(set(manifest.outputs) - alive)
+    for output in stale:
+        del manifest.outputs[output]
+    return stale
+
+
+def _remove_stale(out: Path, stale: list[str], note: Progress) -> list[str]:
     removed = []
-    for output in sorted(set(manifest.outputs) - alive):
-        target = (out / output).resolve()
-        if not target.is_relative_to(out):
-            # A manifest edited or copied by hand never makes us delete outside `out`.
-            del manifest.outputs[output]
+    for output in stale:
+        target = out / output
+        if not target.resolve().is_relative_to(out) or not target.is_file() or (
+                target.is_symlink()):
+            # A manifest edited or copied by hand never makes us delete outside `out`,
+            # nor a folder.
             continue
         target.unlink(missing_ok=True)
-        del manifest.outputs[output]
         _remove_empty_parents(out / output, out)
         removed.append(output)
         note("removed", output)

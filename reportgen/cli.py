@@ -227,6 +227,7 @@ class _Progress:
 
     def __init__(self, verbose: bool, quiet: bool) -> None:
         self.verbose = verbose and not quiet
+        self.quiet = quiet
         self.show_bar = not quiet and not verbose and sys.stderr.isatty()
         self.bar: Any = None
 
@@ -239,6 +240,8 @@ class _Progress:
                 self.bar.__enter__()
         elif action == "rendered" and self.bar is not None:
             self.bar.update(1)
+        elif action == "waiting" and (self.verbose or self.show_bar or not self.quiet):
+            click.echo(f"waiting for another reportgen build writing to {output}…", err=True)
         elif action in ("built", "removed") and self.verbose:
             click.echo(f"{action:>7} {output}", err=True)
 
@@ -293,6 +296,9 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
         paper=paper.lower() if paper else None, force=force, shard=shard,
         only_index=only_index, pdf_time_limit=pdf_time_limit)
     progress = _Progress(verbose, quiet)
+    # `kill` (CI cancelling a job, a service manager) stops a build as cleanly as
+    # Ctrl-C: workers stopped, temporary files removed, every output old or new.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         report = run_build(workspace, options, progress)
     except SelectionError as error:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from reportgen.fields import SLUG
 from reportgen.layout import rep_paths, team_folders
+from reportgen.links import link_problem
 from reportgen.model import Rep, Team
 from reportgen.private_text import Zones, redact
 from reportgen.problems import DataError, Problem, Severity
@@ -107,6 +108,10 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
     folder = _relative(root, team_dir) + "/"
     if not SLUG.fullmatch(team_id):
         return None, [_slug_problem(folder, team_id, "team folder")]
+    if team_dir.is_symlink():
+        return None, [link_problem(folder, "a symbolic link to a folder")]
+    if (team_dir / "reps").is_symlink():
+        problems.append(link_problem(folder + "reps/", "a symbolic link to a folder"))
     team_path = team_dir / "team.yaml"
     team: Team | None = None
     document: Document | None = None

@@ -15,7 +15,9 @@ composer or constructor, for four reasons:
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import Any
 import yaml
 from yaml import events
 
+from reportgen.links import LINK_ADVICE
 from reportgen.private_text import Zones, private_zones, redact
 from reportgen.problems import Problem, Severity, format_path
 
@@ -183,13 +186,23 @@ def _file_problem(file: str, message: str, line: int = 1, column: int = 1) -> Ya
 def read_document(path: Path, file: str) -> Document:
     """Read and parse `path`; `file` is how problems name it. Raises YamlFileError."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _file_problem(file, f"file is {size / 1024 / 1024:.2f} MiB; the limit is 1 MiB"
-                                " (a rep file is normally a few KiB)")
-        raw = path.read_bytes()
+        # Opened without following a link: one can point anywhere (see links.py).
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as error:
+        if path.is_symlink():
+            raise _file_problem(file, f"a symbolic link: {LINK_ADVICE}") from None
         raise _file_problem(file, f"cannot read file: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            size = os.fstat(descriptor).st_size
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise _file_problem(file, "not a regular file")
+            if size > MAX_FILE_BYTES:
+                raise _file_problem(file, f"file is {size / 1024 / 1024:.2f} MiB; the limit is"
+                                    " 1 MiB (a rep file is normally a few KiB)")
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise _file_problem(file, f"cannot read file: {error.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:  # it grew between stat and read
         raise _file_problem(file, "file is over the 1 MiB limit")
     try:
