@@ -101,8 +101,12 @@ def _check_team(job: tuple[Path, Path, date]) -> tuple[int, int, list[Problem]]:
     if team_file is None:
         return 0, 0, problems
     if not any(problem.is_error for problem in problems):
-        for rep in analyse_team(team_file, as_of).reps:
+        from reportgen.views import note_warnings
+
+        analysis = analyse_team(team_file, as_of)
+        for rep in analysis.reps:
             problems.extend(rep.warnings)
+            problems.extend(note_warnings(analysis, rep))
     return 1, len(team_file.reps), problems
 
 

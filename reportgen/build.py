@@ -24,9 +24,11 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import re
 import stat
 import sys
 import time
+import traceback
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -44,6 +46,7 @@ from reportgen.manifest import (
     OutputRecord,
     TeamRecord,
     digest,
+    summary_ok,
     template_key,
     tool_versions,
 )
@@ -64,6 +67,9 @@ if TYPE_CHECKING:
 
 
 FORMATS = ("html", "pdf")
+# --rep takes REP or TEAM/REP, each an id (fields.SLUG).
+# (fields.SLUG, written out: importing fields would load pydantic on no-op builds).
+REP_SELECTOR = re.compile(r"(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*")
 
 
 class SelectionError(Exception):
@@ -145,7 +151,7 @@ def build(workspace: Path, options: BuildOptions, progress: Progress | None = No
                 return _build(workspace, options, note, workers)
             except jinja2.TemplateError as error:
                 # Templates are only read and rendered before anything is written.
-                raise BuildError(_template_problem(error)) from None
+                raise BuildError(_template_problem(error, workspace)) from None
             except BaseException:
                 # A worker killed mid-document (Ctrl-C, SIGTERM, a failure) may have
                 # left its temporary file.
@@ -320,14 +326,55 @@ def _refuse_links_in_output(out: Path, outputs: list[str]) -> None:
                                  " link; nothing was written")
 
 
-def _template_problem(error: jinja2.TemplateError) -> str:
+def _template_problem(error: jinja2.TemplateError, workspace: Path) -> str:
     """A template mistake (in a workspace override, usually), said like a data error."""
     if isinstance(error, jinja2.TemplateSyntaxError):
-        where = f"{error.filename or error.name}:{error.lineno}"
+        where = f"{_template_name(error.filename, workspace) or error.name}:{error.lineno}"
         return f"{where}: template error: {error.message}; nothing was written"
+    found = _template_frame(error, workspace)
+    if found is not None:
+        return f"{found}: template error: {error.message}; nothing was written"
     if isinstance(error, jinja2.TemplateNotFound):
         return f"template not found: {error.name}; nothing was written"
     return f"template error: {error.message}; nothing was written"
+
+
+def _template_name(filename: str | None, workspace: Path) -> str | None:
+    """`templates/x.html` for a workspace template, the bare name for a built-in one."""
+    if not filename:
+        return None
+    path = Path(filename).resolve()
+    own = (workspace / "templates").resolve()
+    if path.is_relative_to(own):
+        return "templates/" + path.relative_to(own).as_posix()
+    return path.name
+
+
+def _template_frame(error: BaseException, workspace: Path) -> str | None:
+    """`templates/x.html:LINE` of the innermost workspace template running when `error`
+    was raised (Jinja maps its frames to template lines), or None if it came from
+    reportgen's own code and templates."""
+    own = (workspace / "templates").resolve()
+    found = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith((".html", ".jinja", ".j2")) and Path(
+                frame.filename).resolve().is_relative_to(own):
+            found = f"{_template_name(frame.filename, workspace)}:{frame.lineno}"
+    return found
+
+
+def _workspace_template_error(error: Exception, workspace: Path) -> BuildError | None:
+    """A workspace template that fails while a page renders ({{ 1/0 }}, including
+    itself, a missing variable) is the template's mistake: one line, exit 1."""
+    if isinstance(error, RecursionError):
+        where = _template_frame(error, workspace)
+        reason = "it includes or extends itself, endlessly"
+    else:
+        where = _template_frame(error, workspace)
+        reason = f"{type(error).__name__}: {error}"
+    if where is None:
+        return None
+    return BuildError(f"{where}: template error: {reason}; nothing was written")
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -486,7 +533,8 @@ def _check_teams(run: _Run, listing: list[_TeamListing], may_fork: bool
     jobs = []
     for team in listing:
         kept = run.manifest.teams.get(team.id)
-        if kept is not None and kept.key == team.key and not run.options.force:
+        if kept is not None and kept.key == team.key and not run.options.force and (
+                summary_ok(kept.summary)):
             records[team.id] = kept
         else:
             jobs.append((run.workspace, team, run.options.as_of))
@@ -537,6 +585,9 @@ def _select(listing: list[_TeamListing], options: BuildOptions
                                  f"{', '.join(sorted(teams)) or 'none'})")
     chosen: dict[str, set[str] | None] = {team_id: None for team_id in options.teams}
     for wanted in options.reps:
+        if not REP_SELECTOR.fullmatch(wanted):
+            raise SelectionError(f"--rep {wanted}: write REP or TEAM/REP (ids: lowercase"
+                                 " letters, digits and dashes)")
         team_part, _, rep_part = wanted.rpartition("/")
         matches = [(team.id, rep_id) for team in listing for rep_id, _ in team.reps
                    if rep_id == rep_part and team_part in ("", team.id)]
@@ -672,14 +723,25 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
                     if rep is None:  # its file was removed since the build listed it
                         raise BuildError(f"{item.source} was removed while the build ran;"
                                          " nothing was written")
-                    page = renderer.plan(options.as_of, analysis, rep)
+                    page = templated(renderer.plan, options.as_of, analysis, rep)
                 else:
-                    page = renderer.scorecard(options.as_of, analysis)
+                    page = templated(renderer.scorecard, options.as_of, analysis)
                 if (task := keep(item, page)) is not None:
                     yield task
         for item in by_team.get(None, []):
             summaries = [from_json(records[team.id].summary) for team in listing]
-            keep(item, screen.index(options.as_of, summaries))
+            keep(item, templated(screen.index, options.as_of, summaries))
+
+    def templated(render: Callable[..., Page], *args: Any) -> Page:
+        try:
+            return render(*args)
+        except (jinja2.TemplateError, DataError, BuildError):
+            raise
+        except Exception as error:
+            failure = _workspace_template_error(error, run.workspace)
+            if failure is None:
+                raise  # reportgen's own code or templates: a bug
+            raise failure from None
 
     def done(result: PdfResult) -> None:
         output, source = result.task.output, result.task.source

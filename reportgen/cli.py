@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import signal
 import sys
 import traceback
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
-from reportgen.problems import DataError, Problem, Severity
+from reportgen.problems import DataError, Problem, Severity, terminal_safe
 
 EXIT_DATA = 1
 EXIT_BUG = 3
@@ -35,10 +36,13 @@ class IsoDate(click.ParamType):
                 ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
+        # Only what the README documents: Python would also take 20261126 and 2026-W01-1.
         try:
-            return date.fromisoformat(str(value))
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value)):
+                return date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{value}' is not a date written YYYY-MM-DD", param, ctx)
+            pass
+        self.fail(f"'{value}' is not a date written YYYY-MM-DD", param, ctx)
 
 
 WORKSPACE = click.argument(
@@ -71,8 +75,9 @@ def print_problems(problems: Iterable[Problem]) -> None:
     colour = _colour_enabled()
     for problem in problems:
         tint = "red" if problem.is_error else "yellow"
-        text = str(problem).replace(f": {problem.severity}: ",
-                                    ": " + click.style(str(problem.severity), fg=tint) + ": ", 1)
+        text = terminal_safe(str(problem)).replace(
+            f": {problem.severity}: ", ": " + click.style(str(problem.severity), fg=tint) + ": ",
+            1)
         click.echo(text, err=True, color=colour)
 
 
@@ -105,7 +110,8 @@ def user_errors_exit(command: Command) -> Command:
             debug = click.get_current_context().find_root().params.get("debug")
             if debug:
                 traceback.print_exc()
-            click.echo(f"internal error: {type(error).__name__}: {error}\nThis is a bug in"
+            click.echo(terminal_safe(f"internal error: {type(error).__name__}: {error}") +
+                       "\nThis is a bug in"
                        " reportgen, not in your files; rerun with --debug for the traceback"
                        " and report it.", err=True)
             sys.exit(EXIT_BUG)
@@ -216,9 +222,9 @@ class Shard(click.ParamType):
                 ctx: click.Context | None) -> tuple[int, int]:
         if isinstance(value, tuple):
             return value
-        shard, _, shards = str(value).partition("/")
-        if shard.isdigit() and shards.isdigit() and 1 <= int(shard) <= int(shards):
-            return int(shard), int(shards)
+        match = re.fullmatch(r"([0-9]{1,6})/([0-9]{1,6})", str(value))  # ASCII digits only
+        if match and 1 <= int(match.group(1)) <= int(match.group(2)):
+            return int(match.group(1)), int(match.group(2))
         self.fail(f"'{value}' is not K/N with 1 ≤ K ≤ N (such as 2/4)", param, ctx)
 
 
@@ -305,7 +311,7 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
         raise click.UsageError(str(error)) from None
     except BuildError as error:
         progress.close()
-        click.echo(f"error: {error}", err=True)
+        click.echo(terminal_safe(f"error: {error}"), err=True)
         sys.exit(EXIT_DATA)
     finally:
         progress.close()
@@ -368,7 +374,7 @@ def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | N
             if isinstance(result.error, DataError):
                 message = say_data_error(result.error)
             else:
-                message = f"error: {result.error}"
+                message = terminal_safe(f"error: {result.error}")
             click.echo(f"[{stamp}] {message} Watching for changes.", err=True)
             return
         report = result.report

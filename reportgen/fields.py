@@ -58,6 +58,7 @@ def _number(value: Any) -> Any:
 
 # Far above any quota, far below where sums and ratios stop being exact.
 MONEY_LIMIT = 10**15
+MONEY_STEP = 0.001
 
 
 def to_text(value: Any) -> Any:
@@ -100,6 +101,11 @@ def to_money(value: Any) -> Any:
     if resolved > MONEY_LIMIT:
         raise PydanticCustomError("money", "amount {got} is too large (the limit is"
                                   " 1,000,000,000,000,000)", {"got": describe(value)})
+    if 0 < resolved < MONEY_STEP:
+        # No currency counts below a thousandth; such a number is a typo, and as a
+        # quota it would make every ratio overflow.
+        raise PydanticCustomError("money", "amount {got} is too small (the smallest above 0"
+                                  " is 0.001)", {"got": describe(value)})
     return resolved
 
 

@@ -27,9 +27,11 @@ from dataclasses import replace
 from reportgen.problems import Problem, format_path
 
 # A key that reads as "private", even misspelt or in another case.
-_PRIVATE_KEY = re.compile(r"""(?i)(?:^|[\s{,\-?])["']?priv[a-z_]*["']?\s*:(?:\s|$)""")
+_PRIVATE_KEY = re.compile(r"""(?i)(?:^|[^a-z0-9])["']?priv[a-z_]*["']?\s*:""")
 _KEY_AT_START = re.compile(r"""^(?:-\s+)*["']?([A-Za-z0-9_-]+)["']?\s*:(?:\s|$)""")
-_QUOTED = re.compile(r"""'[^'\n]*'|"[^"\n]*"|'.*$""")
+# From the first quote to the last, greedily: a quoted value may itself hold quotes,
+# and nothing between them is kept; a lone quote hides the rest of the message.
+_QUOTED = re.compile(r"""['"].*['"]|['"].*$""")
 
 Zones = tuple[tuple[int, int], ...]  # 1-based line ranges, both ends included
 
@@ -73,7 +75,7 @@ def private_zones(text: str) -> Zones:
             number += 1
             continue
         start = number
-        key_column = match.start() + (0 if line[match.start()] not in " {,-?" else 1)
+        key_column = line.lower().index("priv", match.start())
         number += 1
         while number < len(lines):
             following = lines[number]

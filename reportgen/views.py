@@ -90,6 +90,13 @@ def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], 
     return context, collector.warnings
 
 
+def note_warnings(team: TeamAnalysis, rep: RepAnalysis) -> list[Problem]:
+    """What the rep's notes raise when their plan is made (an image not embedded, a note
+    shown as written): `validate` reports them too, so that `validate --strict` fails
+    where `build --strict` would."""
+    return plan_context(team, rep)[1]
+
+
 def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
     reps = sorted(team.reps, key=lambda rep: rep.file.rep.name.casefold())
     return {

@@ -187,7 +187,9 @@ def read_document(path: Path, file: str) -> Document:
     """Read and parse `path`; `file` is how problems name it. Raises YamlFileError."""
     try:
         # Opened without following a link: one can point anywhere (see links.py).
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # Non-blocking, so that a named pipe cannot stall the build (it is refused below).
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         if path.is_symlink():
             raise _file_problem(file, f"a symbolic link: {LINK_ADVICE}") from None
