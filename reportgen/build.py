@@ -812,7 +812,11 @@ def _stage_assets(out: Path, renderer: Renderer, options: BuildOptions, manifest
         record = manifest.outputs.get(output)
         if options.force or record is None or record.key != key or not record.still_there(
                 out / output):
-            rendered.temporaries[output] = atomic.write_temporary(out / output, data)
+            try:
+                rendered.temporaries[output] = atomic.write_temporary(out / output, data)
+            except OSError:
+                _remove_empty_parents(out / output, out)  # no empty _assets/ left
+                raise
             status = rendered.temporaries[output].stat()
             new_manifest.outputs[output] = OutputRecord(key, status.st_size,
                                                         status.st_mtime_ns)

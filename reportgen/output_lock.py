@@ -58,7 +58,12 @@ class OutputLock:
         if self.descriptor is None:
             return
         if failed and self.created_folder:
-            # Nothing was written: leave no folder behind, only what was there before.
+            # Nothing was written: leave no folder behind (empty ones a failed write may
+            # have made included), only what was there before.
+            for current, _, _ in os.walk(self.out, topdown=False):
+                with contextlib.suppress(OSError):
+                    if Path(current) != self.out:
+                        os.rmdir(current)
             with contextlib.suppress(OSError):
                 self.path.unlink()
                 self.out.rmdir()
