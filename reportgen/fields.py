@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from reportgen.yamlfile import Scalar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SOPS_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T00:00:00Z")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SHOW_LIMIT = 40
 
@@ -126,6 +127,10 @@ def to_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     raw = value.raw if isinstance(value, Scalar) else value
+    if isinstance(raw, str) and _SOPS_DATE.fullmatch(raw.strip()):
+        # sops rewrites every date of a file it encrypts or edits as midnight UTC
+        # (2026-11-01T00:00:00Z): the same day.
+        raw = raw.strip()[:10]
     if isinstance(raw, str) and _DATE.fullmatch(raw.strip()):
         try:
             return date.fromisoformat(raw.strip())

@@ -45,6 +45,20 @@ class StrictModel(BaseModel):
 FixStatus = Annotated[Literal["planned", "active", "done", "dropped"],
                       BeforeValidator(to_lower_word)]
 Paper = Annotated[Literal["letter", "a4"], BeforeValidator(to_lower_word)]
+PrivateNotes = Annotated[Literal["plain", "encrypted"], BeforeValidator(to_lower_word)]
+
+
+def _opaque_mapping(value: Any) -> Any:
+    # What sops writes at the top of a file it encrypted; reportgen never reads it.
+    if not isinstance(value, dict):
+        raise ValueError("the sops metadata must be the mapping sops writes; restore it"
+                         " from git")
+    return value
+
+
+SopsMetadata = Annotated[dict[str, Any], BeforeValidator(_opaque_mapping),
+                         Field(description="Written by sops when private fields are"
+                               " encrypted; never read by reportgen.")]
 def _level_key(value: Any) -> Any:
     # Mapping keys reach us as the text written (`3:`); a level key is a rating.
     if isinstance(value, str):
@@ -121,6 +135,9 @@ class Team(StrictModel):
     paper: Paper = "letter"
     stale_after_days: Annotated[WholeNumber, Field(ge=0)] = 90
     skills: tuple[SkillDefinition, ...] = DEFAULT_SKILLS
+    # `encrypted`: every private field of the team's rep files must be sops-encrypted.
+    private_notes: PrivateNotes = "plain"
+    sops: SopsMetadata | None = None
 
     @field_validator("skills")
     @classmethod
@@ -230,6 +247,7 @@ class Rep(StrictModel):
     fixes: tuple[Fix, ...] = ()
     roadblocks: tuple[Roadblock, ...] = ()
     one_on_ones: tuple[OneOnOne, ...] = ()
+    sops: SopsMetadata | None = None
 
 
 def latest_first(one_on_ones: tuple[OneOnOne, ...]) -> list[OneOnOne]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from reportgen.encrypted import check_encryption
 from reportgen.fields import SLUG
 from reportgen.layout import rep_paths, team_folders
 from reportgen.links import link_problem
@@ -130,6 +131,7 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
                 problems.extend(problems_from(error, Team, document))
             else:
                 problems.extend(check_team(team, document))
+                problems.extend(check_encryption(document, "plain"))
                 if document.problems:
                     team = None
     reps, rep_files = _load_reps(root, team_dir, team_id, team, problems, zones)
@@ -169,6 +171,8 @@ def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
             continue
         if team is not None:
             problems.extend(check_rep(document.data, team, document, path.stem))
+        problems.extend(check_encryption(document, team.private_notes if team else "plain",
+                                         path.stem))
         try:
             rep = Rep.model_validate(document.data)
         except ValidationError as error:
@@ -256,6 +260,13 @@ def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list
     results = data.get("results")
     for key in results if isinstance(results, dict) else {}:
         if key in ("closed", "pipeline"):
+            continue
+        if key.lower().startswith("priv"):
+            # Other results are shown on the plan as written: never a private one.
+            problems.append(document.problem(
+                ("results", key), "results are shown on the plan; a private note belongs in"
+                " a skill's or a one-on-one's `private` field", key=True, rep=rep_id,
+                shown_path="results.private"))
             continue
         for known in ("closed", "pipeline"):
             if _edit_distance(key.lower(), known) <= 2:
