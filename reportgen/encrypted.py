@@ -36,7 +36,8 @@ def check_encryption(document: Document, private_notes: str, rep_id: str | None 
                      ) -> list[Problem]:
     """Problems with encrypted values and, for `private_notes: encrypted`, plain ones."""
     data = document.data
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or (private_notes == "plain"
+                                      and not document.holds_encrypted):
         return []
     problems: list[Problem] = []
     encrypted_private = False

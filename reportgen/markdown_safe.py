@@ -161,6 +161,18 @@ class _Renderer(threading.local):
 _renderer = _Renderer()
 
 
+# Below this length no note can run over the work budget (the worst patterns measured
+# by bench/markdown_bench.py cost under a tenth of it at twice this length).
+QUIET_BELOW_CHARS = 4096
+
+
+def may_warn(text: str) -> bool:
+    """False when rendering `text` certainly raises no warning: short, no image, few
+    brackets. Lets `validate` skip formatting the notes it only checks."""
+    return (len(text) > QUIET_BELOW_CHARS or "![" in text or "\x02" in text
+            or text.count("[") > MAX_BRACKETS)
+
+
 def render_markdown(text: str | None) -> RenderedMarkdown:
     if not text:
         return RenderedMarkdown(Markup(""), ())

@@ -28,6 +28,8 @@ from reportgen.problems import Problem, format_path
 
 # A key that reads as "private", even misspelt or in another case.
 _PRIVATE_KEY = re.compile(r"""(?i)(?:^|[^a-z0-9])["']?priv[a-z_]*["']?\s*:""")
+# The same, found anywhere in a file (then checked line by line from there).
+_PRIVATE_KEY_LINE = re.compile(_PRIVATE_KEY.pattern, re.MULTILINE)
 _KEY_AT_START = re.compile(r"""^(?:-\s+)*["']?([A-Za-z0-9_-]+)["']?\s*:(?:\s|$)""")
 # From the first quote to the last, greedily: a quoted value may itself hold quotes,
 # and nothing between them is kept; a lone quote hides the rest of the message.
@@ -62,23 +64,22 @@ def known_keys() -> frozenset[str]:
 
 def private_zones(text: str) -> Zones:
     """The line ranges of `text` that are, or may be, inside a private field."""
-    if "priv" not in text.lower():
+    if "priv" not in text and "PRIV" not in text.upper():
         return ()
     known = known_keys()
     zones: list[tuple[int, int]] = []
-    lines = text.split("\n")
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        match = _PRIVATE_KEY.search(line)
-        if match is None:
-            number += 1
-            continue
-        start = number
-        key_column = line.lower().index("priv", match.start())
-        number += 1
-        while number < len(lines):
-            following = lines[number]
+    searched_to = 0
+    for match in _PRIVATE_KEY_LINE.finditer(text):
+        anchor = match.start() + match.group().lower().index("priv")  # the key itself
+        if anchor < searched_to:
+            continue  # inside the zone just found
+        start_line = text.count("\n", 0, anchor)
+        key_column = anchor - (text.rfind("\n", 0, anchor) + 1)
+        position = text.find("\n", anchor)
+        last_line = start_line
+        while position != -1:
+            following_end = text.find("\n", position + 1)
+            following = text[position + 1:following_end if following_end != -1 else None]
             stripped = following.lstrip()
             indent = len(following) - len(stripped)
             if stripped in ("---", "...") and indent == 0:
@@ -88,8 +89,10 @@ def private_zones(text: str) -> Zones:
                 if key is not None and key.group(1) in known and not _PRIVATE_KEY.match(
                         " " + stripped):
                     break
-            number += 1
-        zones.append((start + 1, number))
+            last_line += 1
+            position = following_end
+        zones.append((start_line + 1, last_line + 1))
+        searched_to = position if position != -1 else len(text)
     return tuple(zones)
 
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from reportgen.analysis import RepAnalysis, TeamAnalysis
 from reportgen.coaching import FixView
-from reportgen.markdown_safe import render_markdown
+from reportgen.markdown_safe import may_warn, render_markdown
 from reportgen.model import OneOnOne
 from reportgen.problems import Problem, Severity
 from reportgen.summary import TeamSummary, org_totals
@@ -93,8 +93,20 @@ def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], 
 def note_warnings(team: TeamAnalysis, rep: RepAnalysis) -> list[Problem]:
     """What the rep's notes raise when their plan is made (an image not embedded, a note
     shown as written): `validate` reports them too, so that `validate --strict` fails
-    where `build --strict` would."""
-    return plan_context(team, rep)[1]
+    where `build --strict` would. The plan is only made when some text of the rep's
+    file could raise one (most files have none), to keep `validate` fast."""
+    from reportgen.yamlfile import Scalar
+
+    pending: list[Any] = [rep.file.document.data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(item for key, item in value.items() if key != "private")
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, Scalar) and may_warn(value.raw):
+            return plan_context(team, rep)[1]
+    return []
 
 
 def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:

@@ -118,7 +118,7 @@ class YamlFileError(Exception):
 class Document:
     """One parsed file: its data, and where each of its nodes was written."""
 
-    __slots__ = ("_marks", "data", "file", "private_zones", "problems")
+    __slots__ = ("_marks", "data", "file", "holds_encrypted", "private_zones", "problems")
 
     def __init__(self, file: str, data: Any, marks: dict[int, Any] | None = None,
                  problems: list[Problem] | None = None, private_zones: Zones = ()) -> None:
@@ -127,6 +127,9 @@ class Document:
         # Lines that are, or may be, inside a private field: messages about them quote
         # nothing (see private_text.py).
         self.private_zones = private_zones
+        # Whether the text holds a sops value (`ENC[`) at all: most files do not, and
+        # then encrypted.py has nothing to check in them.
+        self.holds_encrypted = True
         # Errors found while parsing that still let the rest be checked (duplicate keys).
         self.problems = problems or []
         # id(container) → for a mapping {key: (key line, key column, value line, value
@@ -229,8 +232,10 @@ def parse_document(text: str, file: str) -> Document:
         data, marks, duplicates = _parse(text, file)
     except YamlFileError as error:
         raise YamlFileError(redact(error.problem, zones)) from None
-    return Document(file, data, marks, [redact(problem, zones) for problem in duplicates],
-                    zones)
+    document = Document(file, data, marks, [redact(problem, zones) for problem in duplicates],
+                        zones)
+    document.holds_encrypted = "ENC[" in text
+    return document
 
 
 def _parse(text: str, file: str) -> tuple[Any, dict[int, Any], list[Problem]]:
