@@ -229,10 +229,13 @@ def _check_team(job: tuple[Path, Path, date, History | None]
     if team_file is None:
         return 0, 0, problems
     if not any(problem.is_error for problem in problems):
+        from reportgen.views import note_warnings
+
         analysis = analyse_team(team_file, as_of, history)
         problems.extend(analysis.warnings)
         for rep in analysis.reps:
             problems.extend(rep.warnings)
+            problems.extend(note_warnings(analysis, rep))
     return 1, len(team_file.reps), problems
 
 

@@ -31,6 +31,11 @@ def write_temporary(target: Path, data: bytes) -> Path:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        if error.filename is None:  # a failed write (disk full) names no file: name it
+            raise OSError(error.errno, error.strerror, str(target)) from None
+        raise
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

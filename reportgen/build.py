@@ -20,10 +20,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import multiprocessing
 import os
+import re
+import stat
 import sys
 import time
+import traceback
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -36,25 +41,38 @@ import jinja2
 from reportgen import atomic
 from reportgen.history import Probe, Unavailable
 from reportgen.layout import TEAMS_FOLDER, rep_paths, team_folders
+from reportgen.links import check_template_links
 from reportgen.manifest import (
     Manifest,
     OutputRecord,
     TeamRecord,
     digest,
+    summary_ok,
     template_key,
     tool_versions,
 )
-from reportgen.problems import DataError, Problem, Severity
-from reportgen.render import Page, Renderer, asset_file, asset_names, template_folders
+from reportgen.output_lock import locked
+from reportgen.problems import DataError, Problem, Severity, format_path
+from reportgen.render import (
+    Page,
+    Renderer,
+    asset_file,
+    asset_names,
+    document_date,
+    template_folders,
+)
 
 if TYPE_CHECKING:
     from reportgen.analysis import TeamAnalysis
     from reportgen.history import History
-    from reportgen.pdf_workers import PdfWorkers
+    from reportgen.pdf_workers import PdfWorkers, WorkerTimedOut
     from reportgen.timeline import Baseline
 
 
 FORMATS = ("html", "pdf")
+# --rep takes REP or TEAM/REP, each an id (fields.SLUG).
+# (fields.SLUG, written out: importing fields would load pydantic on no-op builds).
+REP_SELECTOR = re.compile(r"(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*")
 
 
 class SelectionError(Exception):
@@ -79,6 +97,7 @@ class BuildOptions:
     shard: tuple[int, int] | None = None  # (k, n): build the k-th of n slices of plans
     only_index: bool = False  # the final step after shards: scorecards, index, assets
     since: str | None = None  # --since DATE|REV: the baseline of every plan's "since"
+    pdf_time_limit: float | None = None  # seconds per PDF (None: pdf_workers' default)
 
 
 @dataclass
@@ -113,8 +132,10 @@ class _Planned:
 def output_folder(workspace: Path, options: BuildOptions) -> Path:
     out = (options.out if options.out is not None else workspace / "output").resolve()
     root = workspace.resolve()
-    if out == root or root.is_relative_to(out) or out.is_relative_to(root / TEAMS_FOLDER) or (
-            out.is_relative_to(root / "templates")):
+    # Resolved: teams/ or templates/ may be links (to folders inside the workspace).
+    own_folders = [(workspace / name).resolve() for name in (TEAMS_FOLDER, "templates")]
+    if out == root or root.is_relative_to(out) or any(
+            out.is_relative_to(folder) or folder.is_relative_to(out) for folder in own_folders):
         raise SelectionError(f"--out {out} would write over the workspace's own files;"
                              " choose a folder of its own")
     return out
@@ -124,11 +145,39 @@ def build(workspace: Path, options: BuildOptions, progress: Progress | None = No
           workers: PdfWorkers | None = None) -> BuildReport:
     """Build what is out of date. `workers`: PDF workers kept warm by the caller between
     builds (`reportgen watch`); by default the build starts its own and stops them."""
+    note = progress or (lambda action, output: None)
+    out = output_folder(workspace, options)
     try:
-        return _build(workspace, options, progress, workers)
-    except jinja2.TemplateError as error:
-        # Templates are only read and rendered before anything is written.
-        raise BuildError(_template_problem(error)) from None
+        with locked(out, lambda: note("waiting", str(out))):
+            # Whatever a killed build left; no other build is writing here now.
+            atomic.remove_leftovers(out)
+            try:
+                return _build(workspace, options, note, workers)
+            except jinja2.TemplateError as error:
+                # Templates are only read and rendered before anything is written.
+                raise BuildError(_template_problem(error, workspace)) from None
+            except BaseException:
+                # A worker killed mid-document (Ctrl-C, SIGTERM, a failure) may have
+                # left its temporary file.
+                atomic.remove_leftovers(out)
+                raise
+    except OSError as error:
+        # The environment, not the data or reportgen: unreadable, read-only, full.
+        raise BuildError(_environment_problem(error, workspace, out)) from None
+
+
+def _environment_problem(error: OSError, workspace: Path, out: Path) -> str:
+    """A file system problem said in one line: which file, what went wrong."""
+    where = ""
+    if error.filename:
+        path = Path(os.fsdecode(error.filename))
+        for root in (workspace.resolve(), out):
+            with contextlib.suppress(ValueError):
+                where = path.resolve().relative_to(root).as_posix() + ": "
+                break
+        where = where or f"{path}: "
+    reason = error.strerror or type(error).__name__
+    return f"{where}{reason.lower()}; nothing was changed in {out}"
 
 
 @dataclass
@@ -149,13 +198,18 @@ class _Run:
     since: Baseline | None = None
 
 
-def _build(workspace: Path, options: BuildOptions, progress: Progress | None,
+def _build(workspace: Path, options: BuildOptions, note: Progress,
            kept_workers: PdfWorkers | None) -> BuildReport:
     started = time.perf_counter()
     out = output_folder(workspace, options)
+    check_template_links(workspace)
+    try:
+        document_date(options.as_of)
+    except ValueError as error:
+        raise BuildError(f"{error}; nothing was written") from None
     renderer = Renderer(workspace, target="html", paper=options.paper)
     manifest_name = _manifest_name(options)
-    run = _Run(workspace, options, progress or (lambda action, output: None), started, out,
+    run = _Run(workspace, options, note, started, out,
                renderer, _fingerprint(workspace, renderer, options), manifest_name,
                Manifest.read_named(out, manifest_name))
     manifest = run.manifest
@@ -176,12 +230,14 @@ def _build(workspace: Path, options: BuildOptions, progress: Progress | None,
         # Workers parse the stylesheet once: new assets need new workers.
         kept_workers.use(asset_folders, _assets_key(run.fingerprints.assets))
         return _build_changed(run, kept_workers)
-    with PdfWorkers(asset_folders, default_jobs(options.jobs)) as workers:
+    with PdfWorkers(asset_folders, default_jobs(options.jobs),
+                    **worker_time_limit(options)) as workers:
         return _build_changed(run, workers)
 
 
 def worker_assets(workspace: Path) -> tuple[list[Path], str]:
     """The asset folders PDF workers read, and a key that changes when any asset does."""
+    check_template_links(workspace)
     folders = template_folders(workspace)
     assets = {name: digest(asset_file(folders, name).read_bytes())
               for name in asset_names(folders)}
@@ -190,6 +246,10 @@ def worker_assets(workspace: Path) -> tuple[list[Path], str]:
 
 def _assets_key(assets: dict[str, str]) -> str:
     return digest(repr(sorted(assets.items())))
+
+
+def worker_time_limit(options: BuildOptions) -> dict[str, float]:
+    return {} if options.pdf_time_limit is None else {"time_limit": options.pdf_time_limit}
 
 
 def default_jobs(jobs: int | None) -> int:
@@ -235,49 +295,114 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
         raise DataError([replace(w, severity=Severity.ERROR) for w in warnings],
                         "; --strict: nothing was written.")
 
+    _refuse_links_in_output(out, [item.output for item in todo] + ["_assets/"])
     note("start", str(len(todo)))
-    atomic.remove_leftovers(out)
     rendered = _Rendered(out)
     try:
         _render(run, listing, records, todo, workers, rendered)
         if options.strict and rendered.warnings:
             raise DataError([replace(w, severity=Severity.ERROR) for w in rendered.warnings],
                             "; --strict: nothing was written.")
+        warnings = sorted({*warnings, *rendered.warnings})
+        # Everything rendered. The assets and the manifest are written to temporary
+        # files too before anything is renamed into place, so that a full disk or a
+        # read-only folder fails here with the output folder as it was.
+        new_manifest = Manifest(dict(manifest.outputs), teams=records)
+        asset_outputs = _stage_assets(out, run.renderer, options, manifest, new_manifest,
+                                      rendered)
+        for item in todo:
+            new_manifest.outputs[item.output] = _record(
+                rendered.temporaries[item.output], item.key,
+                rendered.by_output.get(item.output, []))
+        alive = _alive_outputs(listing, run.renderer) - {
+            f"{team}/reps/{rep}.{fmt}" for team, rep in gone for fmt in FORMATS}
+        stale = _stale_outputs(out, alive, new_manifest)
+        new_manifest.inputs_key = run.fingerprints.everything
+        new_manifest.warnings = [_warning_json(w) for w in warnings]
+        rendered.temporaries[run.manifest_name] = atomic.write_temporary(
+            out / run.manifest_name, new_manifest.to_json().encode("utf-8"))
     except BaseException:
         rendered.discard()
         raise
-    warnings = sorted({*warnings, *rendered.warnings})
-
-    # Everything rendered: now put it in place.
-    new_manifest = Manifest(dict(manifest.outputs), teams=records)
-    rendered.commit()
-    asset_outputs = _copy_assets(out, run.renderer, options, manifest, new_manifest, note)
-    for item in todo:
-        new_manifest.outputs[item.output] = _record(out / item.output, item.key,
-                                                    rendered.by_output.get(item.output, []))
-        report.built.append(item.output)
-        note("built", item.output)
-    report.built.extend(asset_outputs)
-    alive = _alive_outputs(listing, run.renderer) - {
-        f"{team}/reps/{rep}.{fmt}" for team, rep in gone for fmt in FORMATS}
-    report.removed = _remove_stale(out, alive, new_manifest, note)
-    new_manifest.inputs_key = run.fingerprints.everything
-    new_manifest.warnings = [_warning_json(w) for w in warnings]
+    # Now put it in place: renames only, the manifest last.
+    rendered.commit(last=run.manifest_name)
+    for output in [item.output for item in todo] + asset_outputs:
+        report.built.append(output)
+        note("built", output)
+    report.removed = _remove_stale(out, stale, note)
+    # The history cache only saves time: written after the outputs, never needed by them.
     write_cache(out / CACHE_NAME, run.history)
-    atomic.write_text(out / run.manifest_name, new_manifest.to_json())
     report.warnings = warnings
     report.seconds = time.perf_counter() - run.started
     return report
 
 
-def _template_problem(error: jinja2.TemplateError) -> str:
+def _refuse_links_in_output(out: Path, outputs: list[str]) -> None:
+    """Nothing is written through a link inside the output folder: a linked
+    `output/<team>` could point anywhere. Raises BuildError naming it."""
+    checked: set[str] = set()
+    for output in outputs:
+        parts = output.rstrip("/").split("/")
+        for depth in range(1, len(parts) + (1 if output.endswith("/") else 0)):
+            folder = "/".join(parts[:depth])
+            if folder in checked:
+                continue
+            checked.add(folder)
+            if (out / folder).is_symlink():
+                raise BuildError(f"{out / folder} is a symbolic link: reportgen writes only"
+                                 " into real folders inside the output folder; remove the"
+                                 " link; nothing was written")
+
+
+def _template_problem(error: jinja2.TemplateError, workspace: Path) -> str:
     """A template mistake (in a workspace override, usually), said like a data error."""
     if isinstance(error, jinja2.TemplateSyntaxError):
-        where = f"{error.filename or error.name}:{error.lineno}"
+        where = f"{_template_name(error.filename, workspace) or error.name}:{error.lineno}"
         return f"{where}: template error: {error.message}; nothing was written"
+    found = _template_frame(error, workspace)
+    if found is not None:
+        return f"{found}: template error: {error.message}; nothing was written"
     if isinstance(error, jinja2.TemplateNotFound):
         return f"template not found: {error.name}; nothing was written"
     return f"template error: {error.message}; nothing was written"
+
+
+def _template_name(filename: str | None, workspace: Path) -> str | None:
+    """`templates/x.html` for a workspace template, the bare name for a built-in one."""
+    if not filename:
+        return None
+    path = Path(filename).resolve()
+    own = (workspace / "templates").resolve()
+    if path.is_relative_to(own):
+        return "templates/" + path.relative_to(own).as_posix()
+    return path.name
+
+
+def _template_frame(error: BaseException, workspace: Path) -> str | None:
+    """`templates/x.html:LINE` of the innermost workspace template running when `error`
+    was raised (Jinja maps its frames to template lines), or None if it came from
+    reportgen's own code and templates."""
+    own = (workspace / "templates").resolve()
+    found = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith((".html", ".jinja", ".j2")) and Path(
+                frame.filename).resolve().is_relative_to(own):
+            found = f"{_template_name(frame.filename, workspace)}:{frame.lineno}"
+    return found
+
+
+def _workspace_template_error(error: Exception, workspace: Path) -> BuildError | None:
+    """A workspace template that fails while a page renders ({{ 1/0 }}, including
+    itself, a missing variable) is the template's mistake: one line, exit 1."""
+    if isinstance(error, RecursionError):
+        where = _template_frame(error, workspace)
+        reason = "it includes or extends itself, endlessly"
+    else:
+        where = _template_frame(error, workspace)
+        reason = f"{type(error).__name__}: {error}"
+    if where is None:
+        return None
+    return BuildError(f"{where}: template error: {reason}; nothing was written")
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -293,12 +418,7 @@ class _Fingerprints:
 
 
 def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> _Fingerprints:
-    files = {}
-    teams_dir = workspace / TEAMS_FOLDER
-    if teams_dir.is_dir():
-        for path in sorted(teams_dir.rglob("*")):
-            if path.is_file():
-                files[path.relative_to(workspace).as_posix()] = digest(path.read_bytes())
+    files = input_fingerprints(workspace)
     assets = {name: digest(asset_file(renderer.folders, name).read_bytes())
               for name in asset_names(renderer.folders)}
     environment = renderer.environment
@@ -337,6 +457,56 @@ def _history_keys(history: History | None, since: Baseline | None) -> Callable[[
 
 def _no_history(file: str) -> str:
     return ""
+
+
+def input_fingerprints(workspace: Path) -> dict[str, str]:
+    """Workspace-relative path → hash, for every file a load reads (team.yaml and the
+    rep files) and, by name only, every other file in the team and reps folders (a
+    rename can change what the load says). Other files are never opened: a large file
+    left in a team folder costs nothing; a rep file over the size limit is hashed by
+    size and time only (the load refuses it), so memory stays flat whatever is there."""
+    files: dict[str, str] = {}
+    teams_dir = workspace / TEAMS_FOLDER
+    if not teams_dir.is_dir():
+        return files
+    for team_dir in sorted(teams_dir.iterdir()):
+        if team_dir.name.startswith(".") or not team_dir.is_dir():
+            continue
+        if team_dir.is_symlink():  # refused by the load; never read through
+            files[f"{TEAMS_FOLDER}/{team_dir.name}"] = "a link"
+            continue
+        entries = [*sorted(team_dir.iterdir())]
+        reps_dir = team_dir / "reps"
+        if reps_dir.is_dir() and not reps_dir.is_symlink():
+            entries += sorted(reps_dir.iterdir())
+        for path in entries:
+            read = path.name == "team.yaml" if path.parent == team_dir else (
+                path.suffix == ".yaml")
+            files[path.relative_to(workspace).as_posix()] = (
+                file_fingerprint(path) if read else "name only")
+    return files
+
+
+def file_fingerprint(path: Path) -> str:
+    """The hash of a file read in chunks, at most MAX_FILE_BYTES of it (a longer file
+    is keyed by its size and time: the load refuses it anyway). Never follows a link."""
+    from reportgen.yamlfile import MAX_FILE_BYTES
+
+    try:
+        status = path.lstat()
+        if not stat.S_ISREG(status.st_mode):
+            return f"not a file: {stat.S_IFMT(status.st_mode)} {status.st_mtime_ns}"
+        if status.st_size > MAX_FILE_BYTES:
+            return f"too large: {status.st_size} {status.st_mtime_ns}"
+        hasher = hashlib.sha256()
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 16):
+                hasher.update(chunk)
+                if stream.tell() > MAX_FILE_BYTES:
+                    return f"too large: grew past the limit {status.st_mtime_ns}"
+        return hasher.hexdigest()
+    except OSError as error:
+        return f"unreadable: {error.errno}"
 
 
 def _manifest_name(options: BuildOptions) -> str:
@@ -421,7 +591,8 @@ def _check_teams(run: _Run, listing: list[_TeamListing], may_fork: bool
     jobs = []
     for team in listing:
         kept = run.manifest.teams.get(team.id)
-        if kept is not None and kept.key == team.key and not run.options.force:
+        if kept is not None and kept.key == team.key and not run.options.force and (
+                summary_ok(kept.summary)):
             records[team.id] = kept
         else:
             jobs.append((run.workspace, team, run.options.as_of,
@@ -485,6 +656,9 @@ def _select(listing: list[_TeamListing], options: BuildOptions
                                  f"{', '.join(sorted(teams)) or 'none'})")
     chosen: dict[str, set[str] | None] = {team_id: None for team_id in options.teams}
     for wanted in options.reps:
+        if not REP_SELECTOR.fullmatch(wanted):
+            raise SelectionError(f"--rep {wanted}: write REP or TEAM/REP (ids: lowercase"
+                                 " letters, digits and dashes)")
         team_part, _, rep_part = wanted.rpartition("/")
         matches = [(team.id, rep_id) for team in listing for rep_id, _ in team.reps
                    if rep_id == rep_part and team_part in ("", team.id)]
@@ -563,14 +737,17 @@ class _Rendered:
         # A plan built in both formats reports each Markdown warning once.
         return sorted({w for problems in self.by_output.values() for w in problems})
 
-    def commit(self) -> None:
-        for output, temporary in sorted(self.temporaries.items()):
+    def commit(self, last: str | None = None) -> None:
+        for output, temporary in sorted(self.temporaries.items(),
+                                        key=lambda item: (item[0] == last, item[0])):
             atomic.commit(temporary, self.out / output)
         self.temporaries.clear()
 
     def discard(self) -> None:
         for temporary in self.temporaries.values():
             temporary.unlink(missing_ok=True)
+            # Leave no folder this build made only for its files (output/<team>/reps/).
+            _remove_empty_parents(temporary, self.out)
         self.temporaries.clear()
 
 
@@ -579,7 +756,13 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
     """Render every output in `todo` into `rendered`, one team at a time: HTML here, PDF
     in the workers as each page's HTML is ready. Only one team's files are in memory at
     a time, and only a few pages' HTML. Raises DataError, BuildError."""
-    from reportgen.pdf_workers import PdfResult, PdfTask, WorkerCrashed, WorkerFailed
+    from reportgen.pdf_workers import (
+        PdfResult,
+        PdfTask,
+        WorkerCrashed,
+        WorkerFailed,
+        WorkerTimedOut,
+    )
     from reportgen.summary import from_json
 
     options, out, note = run.options, run.out, run.note
@@ -612,14 +795,25 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
                     if rep is None:  # its file was removed since the build listed it
                         raise BuildError(f"{item.source} was removed while the build ran;"
                                          " nothing was written")
-                    page = renderer.plan(options.as_of, analysis, rep)
+                    page = templated(renderer.plan, options.as_of, analysis, rep)
                 else:
-                    page = renderer.scorecard(options.as_of, analysis)
+                    page = templated(renderer.scorecard, options.as_of, analysis)
                 if (task := keep(item, page)) is not None:
                     yield task
         for item in by_team.get(None, []):
             summaries = [from_json(records[team.id].summary) for team in listing]
-            keep(item, screen.index(options.as_of, summaries))
+            keep(item, templated(screen.index, options.as_of, summaries))
+
+    def templated(render: Callable[..., Page], *args: Any) -> Page:
+        try:
+            return render(*args)
+        except (jinja2.TemplateError, DataError, BuildError):
+            raise
+        except Exception as error:
+            failure = _workspace_template_error(error, run.workspace)
+            if failure is None:
+                raise  # reportgen's own code or templates: a bug
+            raise failure from None
 
     def done(result: PdfResult) -> None:
         output, source = result.task.output, result.task.source
@@ -635,8 +829,32 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
         workers.render(pages(), done)
     except WorkerCrashed as crash:
         raise BuildError(f"{crash}; nothing was changed in {out}") from None
+    except WorkerTimedOut as slow:
+        raise BuildError(_too_slow(run.workspace, slow) + f"; nothing was changed in {out}"
+                         ) from None
     except WorkerFailed as failure:
         raise BuildError(f"{failure}; nothing was changed in {out}") from None
+
+
+def _too_slow(workspace: Path, slow: WorkerTimedOut) -> str:
+    """Name the file (and for a plan, its longest note) of a document that ran too long."""
+    from reportgen.heaviest_text import heaviest_text
+    from reportgen.yamlfile import YamlFileError, read_document
+
+    source = slow.task.source
+    where = f"{source}:1:1: -"
+    if "/reps/" in source:
+        try:
+            document = read_document(workspace / source, source)
+        except YamlFileError:
+            document = None
+        path = heaviest_text(document) if document is not None else None
+        if document is not None and path is not None:
+            line, column = document.position(path)
+            where = f"{source}:{line}:{column}: {format_path(path)}"
+            return (f"{where}: {slow}; its longest text is here: shorten or simplify it"
+                    " (inline images, long or deeply nested Markdown)")
+    return f"{where}: {slow}"
 
 
 def _load_again(run: _Run, team: _TeamListing) -> TeamAnalysis:
@@ -654,23 +872,28 @@ def _load_again(run: _Run, team: _TeamListing) -> TeamAnalysis:
 
 # --------------------------------------------------------------------------------- files
 
-def _copy_assets(out: Path, renderer: Renderer, options: BuildOptions, manifest: Manifest,
-                 new_manifest: Manifest, note: Progress) -> list[str]:
+def _stage_assets(out: Path, renderer: Renderer, options: BuildOptions, manifest: Manifest,
+                  new_manifest: Manifest, rendered: _Rendered) -> list[str]:
+    """The assets that changed, copied to temporary files for `rendered` to commit."""
     if "html" not in options.formats or options.shard is not None:
         return []
     written = []
     for name in asset_names(renderer.folders):
         output = f"_assets/{name}"
-        source = asset_file(renderer.folders, name)
-        key = digest(source.read_bytes())
+        data = asset_file(renderer.folders, name).read_bytes()
+        key = digest(data)
         record = manifest.outputs.get(output)
         if options.force or record is None or record.key != key or not record.still_there(
                 out / output):
-            atomic.write_bytes(out / output, source.read_bytes())
+            try:
+                rendered.temporaries[output] = atomic.write_temporary(out / output, data)
+            except OSError:
+                _remove_empty_parents(out / output, out)  # no empty _assets/ left
+                raise
+            status = rendered.temporaries[output].stat()
+            new_manifest.outputs[output] = OutputRecord(key, status.st_size,
+                                                        status.st_mtime_ns)
             written.append(output)
-            note("built", output)
-        status = (out / output).stat()
-        new_manifest.outputs[output] = OutputRecord(key, status.st_size, status.st_mtime_ns)
     return written
 
 
@@ -685,18 +908,25 @@ def _alive_outputs(listing: list[_TeamListing], renderer: Renderer) -> set[str]:
     return alive
 
 
-def _remove_stale(out: Path, alive: set[str], manifest: Manifest, note: Progress
-                  ) -> list[str]:
-    """Delete outputs this manifest recorded whose team, rep or asset no longer exists."""
+def _stale_outputs(out: Path, alive: set[str], manifest: Manifest) -> list[str]:
+    """Outputs the manifest recorded whose team, rep or asset no longer exists; taken
+    out of `manifest`, to delete once the new outputs are in place."""
+    stale = sorted(set(manifest.outputs) - alive)
+    for output in stale:
+        del manifest.outputs[output]
+    return stale
+
+
+def _remove_stale(out: Path, stale: list[str], note: Progress) -> list[str]:
     removed = []
-    for output in sorted(set(manifest.outputs) - alive):
-        target = (out / output).resolve()
-        if not target.is_relative_to(out):
-            # A manifest edited or copied by hand never makes us delete outside `out`.
-            del manifest.outputs[output]
+    for output in stale:
+        target = out / output
+        if not target.resolve().is_relative_to(out) or not target.is_file() or (
+                target.is_symlink()):
+            # A manifest edited or copied by hand never makes us delete outside `out`,
+            # nor a folder.
             continue
         target.unlink(missing_ok=True)
-        del manifest.outputs[output]
         _remove_empty_parents(out / output, out)
         removed.append(output)
         note("removed", output)

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import signal
 import sys
 import traceback
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from reportgen import __version__
-from reportgen.problems import DataError, Problem, Severity
+from reportgen.problems import DataError, Problem, Severity, terminal_safe
 
 EXIT_DATA = 1
 EXIT_BUG = 3
@@ -36,10 +37,13 @@ class IsoDate(click.ParamType):
                 ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
+        # Only what the README documents: Python would also take 20261126 and 2026-W01-1.
         try:
-            return date.fromisoformat(str(value))
+            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", str(value)):
+                return date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"'{value}' is not a date written YYYY-MM-DD", param, ctx)
+            pass
+        self.fail(f"'{value}' is not a date written YYYY-MM-DD", param, ctx)
 
 
 WORKSPACE = click.argument(
@@ -58,6 +62,9 @@ JOBS = click.option("--jobs", type=click.IntRange(min=1), default=None,
 SINCE = click.option(
     "--since", metavar="DATE|REV", default=None,
     help="Compare with this date or commit instead of each rep's last one-on-one.")
+PDF_TIME_LIMIT = click.option(
+    "--pdf-time-limit", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+    help="Stop and fail on a PDF that takes longer than this to render (default: 60).")
 PAPER = click.option(
     "--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
     help="Paper size for every team (default: each team's `paper`).")
@@ -72,8 +79,9 @@ def print_problems(problems: Iterable[Problem]) -> None:
     colour = _colour_enabled()
     for problem in problems:
         tint = "red" if problem.is_error else "yellow"
-        text = str(problem).replace(f": {problem.severity}: ",
-                                    ": " + click.style(str(problem.severity), fg=tint) + ": ", 1)
+        text = terminal_safe(str(problem)).replace(
+            f": {problem.severity}: ", ": " + click.style(str(problem.severity), fg=tint) + ": ",
+            1)
         click.echo(text, err=True, color=colour)
 
 
@@ -106,7 +114,8 @@ def user_errors_exit(command: Command) -> Command:
             debug = click.get_current_context().find_root().params.get("debug")
             if debug:
                 traceback.print_exc()
-            click.echo(f"internal error: {type(error).__name__}: {error}\nThis is a bug in"
+            click.echo(terminal_safe(f"internal error: {type(error).__name__}: {error}") +
+                       "\nThis is a bug in"
                        " reportgen, not in your files; rerun with --debug for the traceback"
                        " and report it.", err=True)
             sys.exit(EXIT_BUG)
@@ -273,9 +282,9 @@ class Shard(click.ParamType):
                 ctx: click.Context | None) -> tuple[int, int]:
         if isinstance(value, tuple):
             return value
-        shard, _, shards = str(value).partition("/")
-        if shard.isdigit() and shards.isdigit() and 1 <= int(shard) <= int(shards):
-            return int(shard), int(shards)
+        match = re.fullmatch(r"([0-9]{1,6})/([0-9]{1,6})", str(value))  # ASCII digits only
+        if match and 1 <= int(match.group(1)) <= int(match.group(2)):
+            return int(match.group(1)), int(match.group(2))
         self.fail(f"'{value}' is not K/N with 1 ≤ K ≤ N (such as 2/4)", param, ctx)
 
 
@@ -284,6 +293,7 @@ class _Progress:
 
     def __init__(self, verbose: bool, quiet: bool) -> None:
         self.verbose = verbose and not quiet
+        self.quiet = quiet
         self.show_bar = not quiet and not verbose and sys.stderr.isatty()
         self.bar: Any = None
 
@@ -296,6 +306,8 @@ class _Progress:
                 self.bar.__enter__()
         elif action == "rendered" and self.bar is not None:
             self.bar.update(1)
+        elif action == "waiting" and (self.verbose or self.show_bar or not self.quiet):
+            click.echo(f"waiting for another reportgen build writing to {output}…", err=True)
         elif action in ("built", "removed") and self.verbose:
             click.echo(f"{action:>7} {output}", err=True)
 
@@ -322,13 +334,15 @@ class _Progress:
 @click.option("--only-index", is_flag=True,
               help="Build only the scorecards, index and assets (the step after --shard).")
 @SINCE
+@PDF_TIME_LIMIT
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="One line per file written or removed.")
 @user_errors_exit
 def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[str, ...],
           reps: tuple[str, ...], as_of: date | None, jobs: int | None, strict: bool,
           paper: str | None, force: bool, shard: tuple[int, int] | None, only_index: bool,
-          since: str | None, quiet: bool, verbose: bool) -> None:
+          since: str | None, pdf_time_limit: float | None, quiet: bool,
+          verbose: bool) -> None:
     """Write coaching plans, team scorecards and the index (HTML and PDF).
 
     Validates first: invalid data writes nothing. Only outputs whose inputs changed
@@ -348,15 +362,18 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
         formats=("html", "pdf") if output_format == "all" else (output_format,),
         teams=teams, reps=reps, jobs=jobs, strict=strict,
         paper=paper.lower() if paper else None, force=force, shard=shard,
-        only_index=only_index, since=since)
+        only_index=only_index, since=since, pdf_time_limit=pdf_time_limit)
     progress = _Progress(verbose, quiet)
+    # `kill` (CI cancelling a job, a service manager) stops a build as cleanly as
+    # Ctrl-C: workers stopped, temporary files removed, every output old or new.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         report = run_build(workspace, options, progress)
     except SelectionError as error:
         raise click.UsageError(str(error)) from None
     except BuildError as error:
         progress.close()
-        click.echo(f"error: {error}", err=True)
+        click.echo(terminal_safe(f"error: {error}"), err=True)
         sys.exit(EXIT_DATA)
     finally:
         progress.close()
@@ -380,11 +397,13 @@ def build(workspace: Path, out: Path | None, output_format: str, teams: tuple[st
 @AS_OF
 @JOBS
 @PAPER
+@PDF_TIME_LIMIT
 @click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True,
               metavar="SECONDS", help="How often to look for changed files.")
 @user_errors_exit
 def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | None,
-          jobs: int | None, paper: str | None, interval: float) -> None:
+          jobs: int | None, paper: str | None, pdf_time_limit: float | None,
+          interval: float) -> None:
     """Build, then rebuild whenever a rep, team or template file changes (Ctrl-C stops).
 
     Keeps WeasyPrint loaded between builds, so a saved edit is in the plan in about
@@ -403,7 +422,7 @@ def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | N
         return BuildOptions(
             as_of=as_of or date.today(), out=out.resolve() if out else None,
             formats=("html", "pdf") if output_format == "all" else (output_format,),
-            jobs=jobs, paper=paper.lower() if paper else None)
+            jobs=jobs, paper=paper.lower() if paper else None, pdf_time_limit=pdf_time_limit)
 
     try:
         where = _shown_path(output_folder(workspace, options()))
@@ -417,7 +436,7 @@ def watch(workspace: Path, out: Path | None, output_format: str, as_of: date | N
             if isinstance(result.error, DataError):
                 message = say_data_error(result.error)
             else:
-                message = f"error: {result.error}"
+                message = terminal_safe(f"error: {result.error}")
             click.echo(f"[{stamp}] {message} Watching for changes.", err=True)
             return
         report = result.report

@@ -9,7 +9,7 @@ places in the file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 
 from reportgen.model import Action, Fix, Rep, Roadblock, SkillDefinition, Team
@@ -204,8 +204,9 @@ def projected(attainment_ratio: Fraction | None, elapsed: Fraction) -> Fraction 
 def needed_per_week(remaining_quota: Amount, period_start: date, end: date,
                     as_of: date) -> float | None:
     """What the rep must close per week from tomorrow to reach the number."""
-    counting_from = max(as_of, period_start - timedelta(days=1))
-    days_left = (end - counting_from).days
+    # From tomorrow, or from the period's first day if it has not begun (computed
+    # without stepping before it: a period may start on 0001-01-01).
+    days_left = (end - as_of).days if as_of >= period_start else (end - period_start).days + 1
     if days_left <= 0:
         return None
     return float(exact(remaining_quota) / Fraction(days_left, 7))

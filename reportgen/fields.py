@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from reportgen.yamlfile import Scalar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SOPS_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T00:00:00Z")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SHOW_LIMIT = 40
 
@@ -58,6 +59,7 @@ def _number(value: Any) -> Any:
 
 # Far above any quota, far below where sums and ratios stop being exact.
 MONEY_LIMIT = 10**15
+MONEY_STEP = 0.001
 
 
 def to_text(value: Any) -> Any:
@@ -100,6 +102,11 @@ def to_money(value: Any) -> Any:
     if resolved > MONEY_LIMIT:
         raise PydanticCustomError("money", "amount {got} is too large (the limit is"
                                   " 1,000,000,000,000,000)", {"got": describe(value)})
+    if 0 < resolved < MONEY_STEP:
+        # No currency counts below a thousandth; such a number is a typo, and as a
+        # quota it would make every ratio overflow.
+        raise PydanticCustomError("money", "amount {got} is too small (the smallest above 0"
+                                  " is 0.001)", {"got": describe(value)})
     return resolved
 
 
@@ -120,6 +127,10 @@ def to_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     raw = value.raw if isinstance(value, Scalar) else value
+    if isinstance(raw, str) and _SOPS_DATE.fullmatch(raw.strip()):
+        # sops rewrites every date of a file it encrypts or edits as midnight UTC
+        # (2026-11-01T00:00:00Z): the same day.
+        raw = raw.strip()[:10]
     if isinstance(raw, str) and _DATE.fullmatch(raw.strip()):
         try:
             return date.fromisoformat(raw.strip())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen.links import check_top_folder
 from reportgen.problems import DataError, Problem, Severity
 
 TEAMS_FOLDER = "teams"
@@ -23,6 +24,9 @@ def team_folders(root: Path) -> list[Path]:
     if not teams_dir.is_dir():
         raise DataError([_whole_folder("no teams/ folder in this workspace;"
                                        " create teams/<team-id>/team.yaml")])
+    check_top_folder(root, TEAMS_FOLDER)
+    # A linked team folder is listed (is_dir follows links) so that loading it can say
+    # it is refused.
     team_dirs = sorted(entry for entry in teams_dir.iterdir()
                        if entry.is_dir() and not entry.name.startswith("."))
     if not team_dirs:
@@ -35,7 +39,7 @@ def rep_paths(team_dir: Path) -> list[Path]:
     """The files in a team's reps/ folder, sorted, hidden ones left out (the loader
     reads those ending in .yaml and reports the ones that nearly do)."""
     reps_dir = team_dir / "reps"
-    if not reps_dir.is_dir():
-        return []
+    if not reps_dir.is_dir() or reps_dir.is_symlink() or team_dir.is_symlink():
+        return []  # a linked folder is refused by the loader, never listed
     return [path for path in sorted(reps_dir.iterdir())
-            if not path.name.startswith(".") and path.is_file()]
+            if not path.name.startswith(".") and (path.is_file() or path.is_symlink())]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -53,8 +54,10 @@ def template_closure(environment: jinja2.Environment, name: str) -> list[str]:
             continue
         seen.add(current)
         assert environment.loader is not None
-        source, _, _ = environment.loader.get_source(environment, current)
-        for referenced in jinja2.meta.find_referenced_templates(environment.parse(source)):
+        source, filename, _ = environment.loader.get_source(environment, current)
+        # Named, so that a syntax error says which file and line.
+        parsed = environment.parse(source, current, filename)
+        for referenced in jinja2.meta.find_referenced_templates(parsed):
             if referenced is not None:
                 pending.append(referenced)
     return sorted(seen)
@@ -119,9 +122,29 @@ class Manifest:
                 return cls()
             outputs = {path: OutputRecord(**record) for path, record in raw["outputs"].items()}
             teams = {team: TeamRecord(**record) for team, record in raw["teams"].items()}
-            return cls(outputs, raw.get("inputs_key", ""), list(raw.get("warnings", [])), teams)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            manifest = cls(outputs, raw.get("inputs_key", ""), list(raw.get("warnings", [])),
+                           teams)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return cls()
+        # A manifest edited by hand, or from another tool, is not trusted: anything out
+        # of shape and the build starts afresh (rebuilds everything) instead of failing.
+        return manifest if manifest.well_formed() else cls()
+
+    def well_formed(self) -> bool:
+        """Every field of the type it should be, every output a plain relative path."""
+        def text(value: Any) -> bool:
+            return isinstance(value, str)
+
+        def whole(value: Any) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool)
+
+        return (text(self.inputs_key) and _warnings_ok(self.warnings)
+                and all(_output_path_ok(path) and text(record.key) and whole(record.size)
+                        and whole(record.mtime_ns) and _warnings_ok(record.warnings)
+                        for path, record in self.outputs.items())
+                and all(text(team) and text(record.key) and isinstance(record.summary, dict)
+                        and _warnings_ok(record.warnings)
+                        for team, record in self.teams.items()))
 
     def to_json(self) -> str:
         # Compact: with an indent, json falls back to its pure-Python encoder, which
@@ -133,3 +156,36 @@ class Manifest:
             "outputs": {path: vars(record) for path, record in sorted(self.outputs.items())},
             "teams": {team: vars(record) for team, record in sorted(self.teams.items())},
         }, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+_OUTPUT_PATH = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
+_WARNING_FIELDS = {"file": str, "line": int, "column": int, "severity": str, "path": str,
+                   "message": str}
+
+
+def _output_path_ok(path: Any) -> bool:
+    return (isinstance(path, str) and _OUTPUT_PATH.fullmatch(path) is not None
+            and not any(part in (".", "..") for part in path.split("/")))
+
+
+def _warnings_ok(warnings: Any) -> bool:
+    return isinstance(warnings, list) and all(
+        isinstance(warning, dict)
+        and set(warning) == {*_WARNING_FIELDS, "rep"}
+        and all(isinstance(warning[name], kind) and not isinstance(warning[name], bool)
+                for name, kind in _WARNING_FIELDS.items())
+        and warning["severity"] in ("error", "warning")
+        and (warning["rep"] is None or isinstance(warning["rep"], str))
+        for warning in warnings)
+
+
+def summary_ok(summary: Any) -> bool:
+    """A team's kept summary can be read back (checked where it is used, since reading
+    it needs the models, which a build with nothing to do never imports)."""
+    from reportgen.summary import from_json
+
+    try:
+        from_json(summary)
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
+        return False
+    return True

@@ -45,6 +45,20 @@ class StrictModel(BaseModel):
 FixStatus = Annotated[Literal["planned", "active", "done", "dropped"],
                       BeforeValidator(to_lower_word)]
 Paper = Annotated[Literal["letter", "a4"], BeforeValidator(to_lower_word)]
+PrivateNotes = Annotated[Literal["plain", "encrypted"], BeforeValidator(to_lower_word)]
+
+
+def _opaque_mapping(value: Any) -> Any:
+    # What sops writes at the top of a file it encrypted; reportgen never reads it.
+    if not isinstance(value, dict):
+        raise ValueError("the sops metadata must be the mapping sops writes; restore it"
+                         " from git")
+    return value
+
+
+SopsMetadata = Annotated[dict[str, Any], BeforeValidator(_opaque_mapping),
+                         Field(description="Written by sops when private fields are"
+                               " encrypted; never read by reportgen.")]
 def _level_key(value: Any) -> Any:
     # Mapping keys reach us as the text written (`3:`); a level key is a rating.
     if isinstance(value, str):
@@ -142,6 +156,9 @@ class Team(StrictModel):
     initiatives: tuple[Initiative, ...] = ()
     # How often each rep should have a one-on-one (a rep file may say otherwise).
     one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] = 14
+    # `encrypted`: every private field of the team's rep files must be sops-encrypted.
+    private_notes: PrivateNotes = "plain"
+    sops: SopsMetadata | None = None
 
 
     @field_validator("skills")
@@ -261,6 +278,7 @@ class Rep(StrictModel):
     one_on_ones: tuple[OneOnOne, ...] = ()
     # Overrides the team's cadence (e.g. 7 for a new hire).
     one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] | None = None
+    sops: SopsMetadata | None = None
 
 
 def latest_first(one_on_ones: tuple[OneOnOne, ...]) -> list[OneOnOne]:

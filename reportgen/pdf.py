@@ -15,15 +15,26 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from PIL import Image
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reportgen.inline_images import MAX_IMAGE_PIXELS
+
+# Notes are checked before they reach a page (inline_images.py); this holds for every
+# image WeasyPrint decodes, template assets included: past the limit Pillow raises
+# instead of decoding hundreds of megabytes, and WeasyPrint reports the image as not
+# loaded (a warning naming the file), never Pillow's raw DecompressionBombWarning.
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+warnings.simplefilter("error", Image.DecompressionBombWarning)
 
 
 class LockedFetcher(URLFetcher):

@@ -15,7 +15,9 @@ exited before the new one starts, so the build never holds more workers than --j
 
 A worker that dies (a crash in a C library, the out-of-memory killer) was rendering
 exactly one document: that document is retried once in a fresh worker, and if it
-crashes that one too, the build fails naming it.
+crashes that one too, the build fails naming it. A document that takes longer than
+the time limit is not retried: its worker is killed (a fresh one takes its place for
+the next document) and the build fails naming it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ from typing import IO, Any
 # A worker's memory grows by about 0.1 MiB a document: renewing it every 200 keeps
 # that bounded without paying its start-up (about half a second) too often.
 DOCUMENTS_PER_WORKER = 200
+
+# A document taking longer than this to render is stopped (its worker killed and
+# replaced) and the build fails naming it: a normal plan takes a fraction of a second,
+# so this is only ever reached by something built to be slow (an SVG whose nested
+# <use> elements multiply, in a template) or by a bug in a C library.
+PDF_TIME_LIMIT = 60.0
 
 # Fault injection for the tests: a worker asked to render this output dies on the spot,
 # as it would in a crash of a C library. Never set in normal use.
@@ -61,6 +69,14 @@ class WorkerCrashed(Exception):
         self.task = task
         super().__init__(f"the PDF renderer crashed while rendering {task.output}"
                          f" (from {task.source})")
+
+
+class WorkerTimedOut(Exception):
+    def __init__(self, task: PdfTask, seconds: float) -> None:
+        self.task = task
+        self.seconds = seconds
+        super().__init__(f"the PDF of {task.output} took longer than {seconds:g} s to render"
+                         f" (the limit) and was stopped")
 
 
 class WorkerFailed(Exception):
@@ -127,7 +143,9 @@ class _Died(Exception):
 class _Process:
     """One worker process and its pipes."""
 
-    def __init__(self, asset_folders: list[Path]) -> None:
+    def __init__(self, asset_folders: list[Path], time_limit: float = PDF_TIME_LIMIT) -> None:
+        self.time_limit = time_limit
+        self.timed_out = False
         package_root = str(Path(__file__).resolve().parent.parent)
         self.popen = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, package_root],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -146,14 +164,27 @@ class _Process:
                 if ready.error is not None:
                     raise WorkerFailed(f"the PDF renderer could not start: {ready.error}")
                 self.ready = True
-            write_frame(self.to_worker, task)
-            answer: Rendered | str = read_frame(self.from_worker)
+            # The clock starts with the task: WeasyPrint's start-up is not the document's.
+            timer = threading.Timer(self.time_limit, self._time_out)
+            timer.start()
+            try:
+                write_frame(self.to_worker, task)
+                answer: Rendered | str = read_frame(self.from_worker)
+            finally:
+                timer.cancel()
         except (EOFError, OSError, pickle.UnpicklingError):
+            if self.timed_out:
+                raise WorkerTimedOut(task, self.time_limit) from None
             raise _Died from None
         self.rendered += 1
         if isinstance(answer, str):
             return Failed(task, answer)
         return PdfResult(task, answer.temporary, answer.refused, answer.renderer_warnings)
+
+    def _time_out(self) -> None:
+        # Killing it ends the read above with EOF; the flag tells why.
+        self.timed_out = True
+        self.popen.kill()
 
     def stop(self) -> None:
         """Let it finish and exit (it stops when its input closes)."""
@@ -177,8 +208,10 @@ class PdfWorkers:
     `start(n)` starts them at once, so that importing WeasyPrint in them overlaps with
     the build's own reading and HTML rendering."""
 
-    def __init__(self, asset_folders: list[Path], jobs: int) -> None:
+    def __init__(self, asset_folders: list[Path], jobs: int,
+                 time_limit: float = PDF_TIME_LIMIT) -> None:
         self.asset_folders = asset_folders
+        self.time_limit = time_limit
         self.assets_key = ""
         self.jobs = max(1, jobs)
         self.threads: list[threading.Thread] = []
@@ -200,7 +233,7 @@ class PdfWorkers:
         Only the processes: the threads that feed them start with the first document,
         so that the build may still fork (to check files in parallel) meanwhile."""
         for _ in range(min(self.jobs, documents) - len(self.processes)):
-            self.processes.append(_Process(self.asset_folders))
+            self.processes.append(_Process(self.asset_folders, self.time_limit))
 
     def _feed(self) -> None:
         for slot in range(len(self.threads), len(self.processes)):
@@ -270,9 +303,16 @@ class PdfWorkers:
 
     def _render_retrying(self, slot: int, task: PdfTask) -> PdfResult | Failed:
         for attempt in (1, 2):
-            process = self.processes[slot] or self._replace(slot, _Process(self.asset_folders))
+            process = self.processes[slot] or self._replace(
+                slot, _Process(self.asset_folders, self.time_limit))
             try:
                 return process.render(task)
+            except WorkerTimedOut:
+                # Not retried: it would only take as long again. Its replacement starts
+                # with the next document.
+                process.kill()
+                self._replace(slot, None)
+                raise
             except _Died:
                 process.kill()
                 self._replace(slot, None)

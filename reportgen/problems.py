@@ -7,6 +7,7 @@ statements: the CLI decides where they go.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -45,6 +46,19 @@ def format_path(parts: tuple[str | int, ...]) -> str:
         else:
             text += f".{part}" if text else part
     return text or "-"
+
+
+# Control characters (a file name can hold any but "/" and NUL) would move the cursor,
+# clear the screen or fake lines in a terminal or CI log; bidirectional overrides make
+# text read differently from what it holds.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character written as an escape (`\\x1b`), for
+    printing."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode(),
+                            text)
 
 
 class DataError(Exception):

@@ -68,10 +68,18 @@ def document_date(as_of: date) -> str:
     """The date stamped into documents (the PDF's creation date): `SOURCE_DATE_EPOCH`
     when set (the reproducible-builds convention), else midnight UTC of `--as-of`."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if not epoch:
+        return f"{as_of.isoformat()}T00:00:00Z"
+    # Raises ValueError: a wrong value is a mistake to report, not to ignore.
+    invalid = ValueError(f"SOURCE_DATE_EPOCH={epoch[:20]!r} is not a time: it must be whole"
+                         " seconds since 1970-01-01 UTC, up to year 9999")
+    if not epoch.isascii() or not epoch.isdigit() or len(epoch) > 12:
+        raise invalid
+    try:
         moment = datetime.fromtimestamp(int(epoch), tz=UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{as_of.isoformat()}T00:00:00Z"
+    except (OverflowError, OSError, ValueError):
+        raise invalid from None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from reportgen.analysis import RepAnalysis, TeamAnalysis
 from reportgen.coaching import FixView
-from reportgen.markdown_safe import render_markdown
+from reportgen.markdown_safe import may_warn, render_markdown
 from reportgen.model import OneOnOne
 from reportgen.problems import Problem, Severity
 from reportgen.summary import TeamSummary, org_totals
@@ -40,8 +40,12 @@ class _MarkdownCollector:
         rendered = render_markdown(text)
         if rendered.as_plain_text:
             self.warnings.append(self.rep.file.document.problem(
-                path, "shown as plain text: too convoluted to format as Markdown",
-                severity=Severity.WARNING, rep=self.rep.id))
+                path, "shown as plain text: too long or too convoluted to format as"
+                " Markdown", severity=Severity.WARNING, rep=self.rep.id))
+        for kind, reason in rendered.rejected:
+            self.warnings.append(self.rep.file.document.problem(
+                path, f"image not embedded ({kind}): {reason}", severity=Severity.WARNING,
+                rep=self.rep.id))
         for source in rendered.refused:
             shown = source if len(source) <= 80 else source[:79] + "…"
             self.warnings.append(self.rep.file.document.problem(
@@ -119,6 +123,26 @@ def over_time_context(team: TeamAnalysis, rep: RepAnalysis) -> dict[str, Any]:
         "skill_trends": dict(record.skill_history) if record is not None else {},
         "cadence": record.cadence if record is not None else None,
     }
+
+
+def note_warnings(team: TeamAnalysis, rep: RepAnalysis) -> list[Problem]:
+    """What the rep's notes raise when their plan is made (an image not embedded, a note
+    shown as written): `validate` reports them too, so that `validate --strict` fails
+    where `build --strict` would. The plan is only made when some text of the rep's
+    file could raise one (most files have none), to keep `validate` fast."""
+    from reportgen.yamlfile import Scalar
+
+    pending: list[Any] = [rep.file.document.data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(item for key, item in value.items() if key != "private")
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, Scalar) and may_warn(value.raw):
+            return plan_context(team, rep)[1]
+    return []
+
 
 
 def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from reportgen.build import (
     build,
     default_jobs,
     worker_assets,
+    worker_time_limit,
 )
 from reportgen.layout import TEAMS_FOLDER
 from reportgen.problems import DataError
@@ -86,7 +87,7 @@ def watch(workspace: Path, options: Callable[[], BuildOptions],
 
     stop = stop or threading.Event()
     first = options()
-    workers = PdfWorkers([], default_jobs(first.jobs))
+    workers = PdfWorkers([], default_jobs(first.jobs), **worker_time_limit(first))
     try:
         if "pdf" in first.formats:
             workers.use(*worker_assets(workspace))

@@ -14,9 +14,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from reportgen.encrypted import check_encryption
 from reportgen.fields import SLUG
 from reportgen.layout import rep_paths, team_folders
+from reportgen.links import link_problem
 from reportgen.model import Rep, Team
+from reportgen.private_text import Zones, redact
 from reportgen.problems import DataError, Problem, Severity
 from reportgen.validation_errors import did_you_mean, looks_like_text, problems_from
 from reportgen.yamlfile import Document, Scalar, YamlFileError, read_document
@@ -86,23 +89,30 @@ def _relative(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _read(path: Path, file: str, problems: list[Problem]) -> Document | None:
+def _read(path: Path, file: str, problems: list[Problem], zones: dict[str, Zones]
+          ) -> Document | None:
     try:
         document = read_document(path, file)
     except YamlFileError as error:
         problems.append(error.problem)
         return None
     problems.extend(document.problems)
+    zones[file] = document.private_zones
     return document
 
 
 def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem]]:
     """One team folder: its team file and rep files, and every problem found in them."""
     problems: list[Problem] = []
+    zones: dict[str, Zones] = {}  # file → its private zones
     team_id = team_dir.name
     folder = _relative(root, team_dir) + "/"
     if not SLUG.fullmatch(team_id):
         return None, [_slug_problem(folder, team_id, "team folder")]
+    if team_dir.is_symlink():
+        return None, [link_problem(folder, "a symbolic link to a folder")]
+    if (team_dir / "reps").is_symlink():
+        problems.append(link_problem(folder + "reps/", "a symbolic link to a folder"))
     team_path = team_dir / "team.yaml"
     team: Team | None = None
     document: Document | None = None
@@ -113,7 +123,7 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
             problems.append(_whole_file(folder + "team.yaml", "missing: every team folder needs"
                                         " a team.yaml (name, manager, period)"))
     else:
-        document = _read(team_path, folder + "team.yaml", problems)
+        document = _read(team_path, folder + "team.yaml", problems, zones)
         if document is not None:
             try:
                 team = Team.model_validate(document.data)
@@ -121,9 +131,11 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
                 problems.extend(problems_from(error, Team, document))
             else:
                 problems.extend(check_team(team, document))
+                problems.extend(check_encryption(document, "plain"))
                 if document.problems:
                     team = None
-    reps, rep_files = _load_reps(root, team_dir, team_id, team, problems)
+    reps, rep_files = _load_reps(root, team_dir, team_id, team, problems, zones)
+    problems = _without_private_text(problems, zones)
     if team is None or document is None:
         return None, problems
     if not rep_files:
@@ -132,8 +144,14 @@ def load_team(root: Path, team_dir: Path) -> tuple[TeamFile | None, list[Problem
     return TeamFile(team_id, document, team, tuple(reps)), problems
 
 
+def _without_private_text(problems: list[Problem], zones: dict[str, Zones]) -> list[Problem]:
+    """Every problem redacted by the private zones of its file (see private_text.py):
+    the documents' own messages are already; this catches any made elsewhere."""
+    return [redact(problem, zones.get(problem.file, ())) for problem in problems]
+
+
 def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
-               problems: list[Problem]) -> tuple[list[RepFile], int]:
+               problems: list[Problem], zones: dict[str, Zones]) -> tuple[list[RepFile], int]:
     reps: list[RepFile] = []
     rep_files = 0
     for path in rep_paths(team_dir):
@@ -148,11 +166,13 @@ def _load_reps(root: Path, team_dir: Path, team_id: str, team: Team | None,
         if not SLUG.fullmatch(path.stem):
             problems.append(_slug_problem(file, path.stem, "rep file name"))
             continue
-        document = _read(path, file, problems)
+        document = _read(path, file, problems, zones)
         if document is None:
             continue
         if team is not None:
             problems.extend(check_rep(document.data, team, document, path.stem))
+        problems.extend(check_encryption(document, team.private_notes if team else "plain",
+                                         path.stem))
         try:
             rep = Rep.model_validate(document.data)
         except ValidationError as error:
@@ -251,6 +271,13 @@ def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list
     results = data.get("results")
     for key in results if isinstance(results, dict) else {}:
         if key in KNOWN_RESULTS:
+            continue
+        if key.lower().startswith("priv"):
+            # Other results are shown on the plan as written: never a private one.
+            problems.append(document.problem(
+                ("results", key), "results are shown on the plan; a private note belongs in"
+                " a skill's or a one-on-one's `private` field", key=True, rep=rep_id,
+                shown_path="results.private"))
             continue
         for known in KNOWN_RESULTS:
             if _edit_distance(key.lower(), known) <= 2:

@@ -15,7 +15,9 @@ composer or constructor, for four reasons:
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,8 @@ from typing import Any
 import yaml
 from yaml import events
 
+from reportgen.links import LINK_ADVICE
+from reportgen.private_text import Zones, private_zones, redact
 from reportgen.problems import Problem, Severity, format_path
 
 try:  # libyaml's parser is an order of magnitude faster; fall back when it is missing.
@@ -114,12 +118,18 @@ class YamlFileError(Exception):
 class Document:
     """One parsed file: its data, and where each of its nodes was written."""
 
-    __slots__ = ("_marks", "data", "file", "problems")
+    __slots__ = ("_marks", "data", "file", "holds_encrypted", "private_zones", "problems")
 
     def __init__(self, file: str, data: Any, marks: dict[int, Any] | None = None,
-                 problems: list[Problem] | None = None) -> None:
+                 problems: list[Problem] | None = None, private_zones: Zones = ()) -> None:
         self.file = file  # relative to the workspace, with forward slashes
         self.data = data
+        # Lines that are, or may be, inside a private field: messages about them quote
+        # nothing (see private_text.py).
+        self.private_zones = private_zones
+        # Whether the text holds a sops value (`ENC[`) at all: most files do not, and
+        # then encrypted.py has nothing to check in them.
+        self.holds_encrypted = True
         # Errors found while parsing that still let the rest be checked (duplicate keys).
         self.problems = problems or []
         # id(container) → for a mapping {key: (key line, key column, value line, value
@@ -167,8 +177,9 @@ class Document:
                 key: bool = False, shown_path: str | None = None, rep: str | None = None
                 ) -> Problem:
         line, column = self.position(path, key=key)
-        return Problem(self.file, line, column, severity,
-                       shown_path if shown_path is not None else format_path(path), message, rep)
+        return redact(Problem(self.file, line, column, severity,
+                              shown_path if shown_path is not None else format_path(path),
+                              message, rep), self.private_zones)
 
 
 def _file_problem(file: str, message: str, line: int = 1, column: int = 1) -> YamlFileError:
@@ -178,13 +189,25 @@ def _file_problem(file: str, message: str, line: int = 1, column: int = 1) -> Ya
 def read_document(path: Path, file: str) -> Document:
     """Read and parse `path`; `file` is how problems name it. Raises YamlFileError."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _file_problem(file, f"file is {size / 1024 / 1024:.2f} MiB; the limit is 1 MiB"
-                                " (a rep file is normally a few KiB)")
-        raw = path.read_bytes()
+        # Opened without following a link: one can point anywhere (see links.py).
+        # Non-blocking, so that a named pipe cannot stall the build (it is refused below).
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
+        if path.is_symlink():
+            raise _file_problem(file, f"a symbolic link: {LINK_ADVICE}") from None
         raise _file_problem(file, f"cannot read file: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            size = os.fstat(descriptor).st_size
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise _file_problem(file, "not a regular file")
+            if size > MAX_FILE_BYTES:
+                raise _file_problem(file, f"file is {size / 1024 / 1024:.2f} MiB; the limit is"
+                                    " 1 MiB (a rep file is normally a few KiB)")
+            raw = stream.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise _file_problem(file, f"cannot read file: {error.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:  # it grew between stat and read
         raise _file_problem(file, "file is over the 1 MiB limit")
     try:
@@ -202,7 +225,20 @@ _MEANINGFUL_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 
 
 def parse_document(text: str, file: str) -> Document:
-    """Parse one file's text. Raises YamlFileError with the line of the first problem."""
+    """Parse one file's text. Raises YamlFileError with the line of the first problem.
+    No problem quotes text that is, or may be, inside a private field."""
+    zones = private_zones(text)
+    try:
+        data, marks, duplicates = _parse(text, file)
+    except YamlFileError as error:
+        raise YamlFileError(redact(error.problem, zones)) from None
+    document = Document(file, data, marks, [redact(problem, zones) for problem in duplicates],
+                        zones)
+    document.holds_encrypted = "ENC[" in text
+    return document
+
+
+def _parse(text: str, file: str) -> tuple[Any, dict[int, Any], list[Problem]]:
     control = _CONTROL.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
@@ -223,7 +259,7 @@ def parse_document(text: str, file: str) -> Document:
         raise _file_problem(file, f"YAML syntax error: {reason}", line, column) from None
     except yaml.YAMLError as error:
         raise _file_problem(file, f"YAML syntax error: {error}") from None
-    return Document(file, data, marks, duplicates)
+    return data, marks, duplicates
 
 
 def _events(text: str) -> Iterator[events.Event]:
