@@ -18,9 +18,12 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from reportgen.markdown_typed import TypedNotes
+
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol",
                 "li", "a", "img", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "del", "span"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "span": {"class"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "span": {"class"},
+                      "ol": {"start"}}
 LINK_SCHEMES = {"http", "https", "mailto"}
 EMBEDDABLE_PREFIX = "data:image/"  # inline images are part of the note: nothing is fetched
 
@@ -62,7 +65,7 @@ class _RefuseOutsideImages(Treeprocessor):
 class _Renderer(threading.local):
     # Building a Markdown instance costs more than converting a note; keep one per thread.
     def __init__(self) -> None:
-        self.md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        self.md = markdown.Markdown(extensions=["sane_lists", TypedNotes()], output_format="html")
         self.md.preprocessors.deregister("html_block")
         self.md.inlinePatterns.deregister("html")
         self.images = _RefuseOutsideImages(self.md)
