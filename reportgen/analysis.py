@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from reportgen import meetings
 from reportgen.coaching import RepFigures, TeamFigures, rep_figures, team_figures
 from reportgen.layout import team_folders
 from reportgen.problems import Problem, Severity
@@ -59,7 +60,8 @@ def analyse_team(team_file: TeamFile, as_of: date) -> TeamAnalysis:
         warnings = tuple(
             rep_file.document.problem(finding.path, finding.message,
                                       severity=Severity.WARNING, rep=rep_file.id)
-            for finding in figures.findings)
+            for finding in (*figures.findings,
+                            *meetings.overdue_findings(rep_file.rep, as_of)))
         reps.append(RepAnalysis(rep_file, figures, warnings))
     figures = team_figures(team, [(rep.id, rep.file.rep, rep.figures) for rep in reps], as_of)
     return TeamAnalysis(team_file, figures, tuple(reps))

@@ -41,8 +41,8 @@ def test_no_renderer_warnings_in_a_normal_build(example_build):
     _, report = example_build
     assert [w for w in report.warnings if "PDF renderer" in w.message or "refused" in w.message
             ] == []
-    # The four intended data warnings of the example, nothing else.
-    assert len(report.warnings) == 4
+    # The seven intended data warnings of the example, nothing else.
+    assert len(report.warnings) == 7
 
 
 @pytest.mark.parametrize("rep", REPS)

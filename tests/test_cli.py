@@ -24,18 +24,19 @@ def test_example_workspace_validates_with_only_the_intended_warnings():
     result = invoke("validate", str(EXAMPLE), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
-    assert len(warnings) == 4
+    assert len(warnings) == 7
     assert any("3 active fixes; focus on one or two" in line for line in warnings)
+    assert sum("one-on-one action overdue since" in line for line in warnings) == 3
     assert any("action overdue since" in line for line in warnings)
     assert any("days ago (stale after 90)" in line for line in warnings)
     assert any("not yet assessed:" in line for line in warnings)
-    assert result.stderr.splitlines()[-1] == "ok: 1 team, 6 reps, 4 warnings"
+    assert result.stderr.splitlines()[-1] == "ok: 1 team, 6 reps, 7 warnings"
 
 
 def test_strict_turns_warnings_into_errors():
     result = invoke("validate", str(EXAMPLE), "--as-of", AS_OF, "--strict")
     assert result.exit_code == 1
-    assert sum(": error: " in line for line in result.stderr.splitlines()) == 4
+    assert sum(": error: " in line for line in result.stderr.splitlines()) == 7
 
 
 def test_export_matches_the_spec_shape_and_figures():
