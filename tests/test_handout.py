@@ -240,3 +240,18 @@ def test_scorecard_lists_what_the_manager_owes_oldest_first(example_build):
                      owed.index("Get the SE lead to walk through"))
     assert first < second < owed.index("Make the introduction to the partner manager")
     assert "Book a recorded-call review with Maya" not in owed  # done
+
+
+def test_the_agreement_ends_every_example_plan_on_one_page(example_build):
+    import pypdf
+
+    out, _ = example_build
+    for rep in REPS:
+        reader = pypdf.PdfReader(out / "west-enterprise" / "reps" / f"{rep}.pdf")
+        pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+        assert len(pages) == 2, rep  # the agreement uses the second page's room
+        last = pages[-1]
+        start = last.index("AGREED TODAY")
+        assert "BEFORE OUR NEXT ONE-ON-ONE" in last[start:]
+        assert "NEXT ONE-ON-ONE" in last[start:] and "· rep" in last[start:]
+        assert all("AGREED TODAY" not in page for page in pages[:-1])
