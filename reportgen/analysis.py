@@ -13,6 +13,7 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
+from reportgen import meetings
 from reportgen.capability import PersonPoint, people
 from reportgen.coaching import RepFigures, TeamFigures, exact, rep_figures, team_figures
 from reportgen.forecast import (
@@ -111,7 +112,7 @@ def analyse_team(team_file: TeamFile, as_of: date, history: History | None = Non
         warnings = [
             rep_file.document.problem(finding.path, finding.message,
                                       severity=Severity.WARNING, rep=rep_file.id)
-            for finding in findings]
+            for finding in (*findings, *meetings.overdue_findings(rep_file.rep, as_of))]
         # A rep who has left is not coached any more: no cadence to keep.
         if record.cadence.overdue and not figures.departed:
             warnings.append(rep_file.document.problem(

@@ -6,11 +6,14 @@ only figures, ids and warning texts (which never quote private fields).
 
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from reportgen import meetings
 from reportgen.analysis import Analysis, RepAnalysis, TeamAnalysis
 from reportgen.export_forecast import forecast_fields, team_forecast_fields
+from reportgen.model import Team
 from reportgen.timeline import CoachingRecord, Since
 
 
@@ -22,7 +25,8 @@ def _amount(value: int | float) -> int | float:
     return value
 
 
-def rep_record(rep: RepAnalysis) -> dict[str, Any]:
+def rep_record(rep: RepAnalysis, team: Team | None = None, as_of: date | None = None
+               ) -> dict[str, Any]:
     figures = rep.figures
     return {
         "id": rep.id,
@@ -45,6 +49,7 @@ def rep_record(rep: RepAnalysis) -> dict[str, Any]:
                           if standing.impact is not None},
         "unassessed_skills": [standing.skill.id for standing in figures.unassessed],
         "open_roadblocks": len(figures.open_roadblocks),
+        **(_one_on_one_record(rep, team, as_of) if team and as_of else {}),
         "warnings": [warning.message for warning in rep.warnings],
         **forecast_fields(rep),
         **(over_time(rep.record) if rep.record is not None else {}),
@@ -94,7 +99,19 @@ def over_time(record: CoachingRecord) -> dict[str, Any]:
     }
 
 
-def team_record(team: TeamAnalysis) -> dict[str, Any]:
+def _one_on_one_record(rep: RepAnalysis, team: Team, as_of: date) -> dict[str, Any]:
+    model = rep.file.rep
+    upcoming = meetings.next_meeting(model, as_of)
+    return {
+        "self_ratings": {skill_id: assessment.self for skill_id, assessment
+                         in model.skills.items() if assessment.self is not None},
+        "self_rating_gaps": [gap.skill.id for gap in meetings.self_gaps(model, team)],
+        "open_one_on_one_actions": len(meetings.open_actions(model, as_of)),
+        "next_one_on_one": upcoming[1].date.isoformat() if upcoming else None,
+    }
+
+
+def team_record(team: TeamAnalysis, as_of: date | None = None) -> dict[str, Any]:
     figures = team.figures
     return {
         "id": team.id,
@@ -112,7 +129,10 @@ def team_record(team: TeamAnalysis) -> dict[str, Any]:
         "team_wide_gaps": [gap.skill.id for gap in figures.team_wide_gaps],
         "manager_roadblocks": len(figures.manager_roadblocks),
         "progress": [[day.isoformat(), _amount(closed)] for day, closed in team.progress],
-        "reps": [rep_record(rep) for rep in sorted(team.reps, key=lambda rep: rep.id)],
+        "manager_open_actions": len(meetings.manager_owes(
+            [(rep.id, rep.file.rep) for rep in team.reps], as_of)) if as_of else 0,
+        "reps": [rep_record(rep, team.file.team, as_of)
+                 for rep in sorted(team.reps, key=lambda rep: rep.id)],
         **team_forecast_fields(team),
     }
 
@@ -120,5 +140,6 @@ def team_record(team: TeamAnalysis) -> dict[str, Any]:
 def export_document(analysis: Analysis) -> dict[str, Any]:
     return {
         "as_of": analysis.as_of.isoformat(),
-        "teams": [team_record(team) for team in sorted(analysis.teams, key=lambda t: t.id)],
+        "teams": [team_record(team, analysis.as_of)
+                  for team in sorted(analysis.teams, key=lambda t: t.id)],
     }

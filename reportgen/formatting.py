@@ -14,18 +14,21 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "
 NO_DECIMALS = {"JPY", "KRW"}
 
 
-def money(amount: int | float | Fraction | None, currency: str = "USD") -> str:
-    """`$1,234,500`; cents only when the amount has them (and the currency uses them)."""
+def money(amount: int | float | Fraction | None, currency: str = "USD",
+          cents: bool | None = None) -> str:
+    """`$1,234,500`; cents only when the amount has them (and the currency uses them).
+
+    A page that shows several amounts passes `cents` so they all read alike: True when
+    any of them has cents (every amount then shows two decimals), False when none has.
+    """
     if amount is None:
         return "—"
     symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
     value = float(amount)
     sign = "−" if value < 0 else ""
     value = abs(value)
-    if currency in NO_DECIMALS or round(value, 2) == round(value):
-        text = f"{round(value):,}"
-    else:
-        text = f"{value:,.2f}"
+    whole = round(value, 2) == round(value) if cents is None else not cents
+    text = f"{round(value):,}" if currency in NO_DECIMALS or whole else f"{value:,.2f}"
     return f"{sign}{symbol}{text}"
 
 
@@ -82,3 +85,9 @@ def figure(value: int | float | str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     return f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def has_cents(*amounts: int | float | Fraction | None) -> bool:
+    """Whether any of these amounts needs cents to be shown exactly."""
+    return any(amount is not None and round(float(amount), 2) != round(float(amount))
+               for amount in amounts)

@@ -21,10 +21,12 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from reportgen.inline_images import inline_image_problem
+from reportgen.markdown_typed import TypedNotes
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol",
                 "li", "a", "img", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "del", "span"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "span": {"class"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}, "span": {"class"},
+                      "ol": {"start"}}
 LINK_SCHEMES = {"http", "https", "mailto"}
 EMBEDDABLE_PREFIX = "data:image/"  # inline images are part of the note: nothing is fetched
 
@@ -148,7 +150,7 @@ def _replace(image: etree.Element, why: str) -> None:
 class _Renderer(threading.local):
     # Building a Markdown instance costs more than converting a note; keep one per thread.
     def __init__(self) -> None:
-        self.md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        self.md = markdown.Markdown(extensions=["sane_lists", TypedNotes()], output_format="html")
         self.md.preprocessors.deregister("html_block")
         self.md.inlinePatterns.deregister("html")
         self.images = _RefuseOutsideImages(self.md)

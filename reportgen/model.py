@@ -59,6 +59,9 @@ def _opaque_mapping(value: Any) -> Any:
 SopsMetadata = Annotated[dict[str, Any], BeforeValidator(_opaque_mapping),
                          Field(description="Written by sops when private fields are"
                                " encrypted; never read by reportgen.")]
+ActionOwner = Annotated[Literal["rep", "manager"], BeforeValidator(to_lower_word)]
+
+
 def _level_key(value: Any) -> Any:
     # Mapping keys reach us as the text written (`3:`); a level key is a rating.
     if isinstance(value, str):
@@ -210,6 +213,8 @@ class Assessment(StrictModel):
     assessed: Day | None = None
     evidence: Text | None = None
     private: Text | None = None
+    # The rep's own rating of the skill (workspace.py checks it against the scale).
+    self: Rating | None = None
 
 
 SkillAssessment = Annotated[Assessment, BeforeValidator(_bare_rating_to_mapping)]
@@ -254,10 +259,21 @@ class Roadblock(StrictModel):
         return self.resolved is None
 
 
+class MeetingAction(StrictModel):
+    """Something agreed at a one-on-one, by the rep or by the manager."""
+
+    do: Text
+    owner: ActionOwner = "rep"
+    due: Day | None = None
+    done: Flag = False
+
+
 class OneOnOne(StrictModel):
     date: Day
     notes: Text | None = None
     private: Text | None = None
+    actions: tuple[MeetingAction, ...] = ()
+    acknowledged: Flag = False  # the rep agreed to what was written (git dates it)
 
 
 class Rep(StrictModel):
@@ -285,7 +301,8 @@ def latest_first(one_on_ones: tuple[OneOnOne, ...]) -> list[OneOnOne]:
     return sorted(one_on_ones, key=lambda meeting: meeting.date, reverse=True)
 
 
-__all__ = ["DEFAULT_SKILLS", "Action", "Assessment", "Fix", "Goal", "Initiative", "OneOnOne",
+__all__ = ["DEFAULT_SKILLS", "Action", "Assessment", "Fix", "Goal", "Initiative", "MeetingAction",
+           "OneOnOne",
            "Period",
            "Rep", "Results", "Roadblock", "Scale", "SkillDefinition", "Team", "date",
            "latest_first"]

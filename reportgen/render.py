@@ -122,7 +122,7 @@ class Renderer:
     def plan(self, as_of: date, team: TeamAnalysis, rep: RepAnalysis) -> Page:
         from reportgen.views import plan_context
 
-        context, warnings = plan_context(team, rep)
+        context, warnings = plan_context(team, rep, as_of)
         context.update(self._common(2, as_of, team.file.team.paper))
         return Page(self.environment.get_template("plan.html").render(context),
                     tuple(warnings))
@@ -130,7 +130,7 @@ class Renderer:
     def scorecard(self, as_of: date, team: TeamAnalysis) -> Page:
         from reportgen.views import scorecard_context
 
-        context = scorecard_context(team)
+        context = scorecard_context(team, as_of)
         context.update(self._common(1, as_of, team.file.team.paper))
         return Page(self.environment.get_template("scorecard.html").render(context))
 

@@ -7,14 +7,17 @@ that pointed outside the workspace comes back as warnings on the rep's file.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from markupsafe import Markup
 
+from reportgen import meetings
 from reportgen.analysis import RepAnalysis, TeamAnalysis
 from reportgen.coaching import FixView
+from reportgen.formatting import has_cents
 from reportgen.markdown_safe import may_warn, render_markdown
 from reportgen.model import OneOnOne
 from reportgen.problems import Problem, Severity
@@ -59,7 +62,8 @@ def _latest_first(views: tuple[FixView, ...]) -> list[FixView]:
                   reverse=True)
 
 
-def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], list[Problem]]:
+def plan_context(team: TeamAnalysis, rep: RepAnalysis, as_of: date
+                 ) -> tuple[dict[str, Any], list[Problem]]:
     """The coaching plan of one rep. Private fields are never read here."""
     collector = _MarkdownCollector(rep)
     model = rep.file.rep
@@ -68,7 +72,8 @@ def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], 
                                             ("skills", standing.skill.id, "evidence"))
         for standing in rep.figures.skills if standing.evidence
     }
-    indexed = sorted(enumerate(model.one_on_ones), key=lambda item: item[1].date, reverse=True)
+    # A future-dated one-on-one is the next meeting, not a note of one held.
+    indexed = list(reversed(meetings.held(model, as_of)))
     notes = [Note(meeting, collector.render(meeting.notes, ("one_on_ones", index, "notes")))
              for index, meeting in indexed[:LATEST_ONE_ON_ONES]]
     figures = rep.figures
@@ -80,13 +85,15 @@ def plan_context(team: TeamAnalysis, rep: RepAnalysis) -> tuple[dict[str, Any], 
         "figures": figures,
         "evidence": evidence,
         "notes": notes,
-        "older_notes": max(0, len(model.one_on_ones) - LATEST_ONE_ON_ONES),
+        "older_notes": max(0, len(indexed) - LATEST_ONE_ON_ONES),
+        "oldest_note": indexed[-1][1].date if indexed else None,
         "active_fixes": list(figures.active_fixes),
         "planned_fixes": list(figures.fixes_with("planned")),
         "wins": _latest_first(figures.fixes_with("done"))[:RECENT_WINS],
         "open_roadblocks": list(figures.open_roadblocks),
         "warnings": [warning.message for warning in rep.warnings],
         **over_time_context(team, rep),
+        **handout_context(team, rep, as_of, collector),
     }
     return context, collector.warnings
 
@@ -144,8 +151,34 @@ def note_warnings(team: TeamAnalysis, rep: RepAnalysis) -> list[Problem]:
     return []
 
 
+def handout_context(team: TeamAnalysis, rep: RepAnalysis, as_of: date,
+                    collector: _MarkdownCollector) -> dict[str, Any]:
+    """What the plan needs to be the sheet both people work from at the one-on-one."""
+    model, figures = rep.file.rep, rep.figures
+    upcoming = meetings.next_meeting(model, as_of)
+    before_next = meetings.for_next_meeting(model, as_of)
+    cents = has_cents(figures.quota, figures.closed, figures.pipeline)
+    needed = figures.needed_per_week
+    if needed is not None and not cents:
+        needed = math.ceil(round(needed, 6))  # what is needed, never rounded down
+    return {
+        "open_items": meetings.open_from_last_time(model, as_of),
+        "agreed_today": meetings.agreed_today(model, as_of),
+        "before_next_rep": [item for item in before_next if not item.by_manager],
+        "before_next_manager": [item for item in before_next if item.by_manager],
+        "next_meeting": upcoming[1] if upcoming else None,
+        "next_agenda": collector.render(upcoming[1].notes, ("one_on_ones", upcoming[0],
+                                                            "notes")) if upcoming else "",
+        "self_gaps": meetings.self_gaps(model, team.file.team),
+        "self_ratings": {skill_id: assessment.self for skill_id, assessment
+                         in model.skills.items() if assessment.self is not None},
+        "show_next_up": len(figures.active_fixes) < 2,
+        "cents": cents,
+        "needed_per_week": needed,
+    }
 
-def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
+
+def scorecard_context(team: TeamAnalysis, as_of: date) -> dict[str, Any]:
     from reportgen.manager_view import manager_context
 
     # Reps who have left are listed apart (manager_context's `departed`), not as rows.
@@ -165,6 +198,10 @@ def scorecard_context(team: TeamAnalysis) -> dict[str, Any]:
         "progress": team.progress,
         "start_ratings": {rep.id: rep.record.ratings_at_start for rep in reps
                           if rep.record is not None and rep.record.ratings_at_start is not None},
+        "you_owe": meetings.manager_owes([(rep.id, rep.file.rep) for rep in reps], as_of),
+        "self_gap_cells": {rep.id: {gap.skill.id: gap for gap in
+                                    meetings.self_gaps(rep.file.rep, team.file.team)}
+                           for rep in reps},
     }
 
 

@@ -260,6 +260,11 @@ def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list
             if problem:
                 problems.append(document.problem(("skills", skill_id, "rating"), problem,
                                                  rep=rep_id))
+            raw_self = assessment.get("self") if isinstance(assessment, dict) else None
+            problem = _rating_out_of_scale(raw_self, team, "self-rating")
+            if problem:
+                problems.append(document.problem(("skills", skill_id, "self"), problem,
+                                                 rep=rep_id))
     fixes = data.get("fixes")
     for index, fix in enumerate(fixes if isinstance(fixes, list) else []):
         skill = fix.get("skill") if isinstance(fix, dict) else None
@@ -288,12 +293,12 @@ def check_rep(data: object, team: Team, document: Document, rep_id: str) -> list
     return problems
 
 
-def _rating_out_of_scale(raw_rating: object, team: Team) -> str | None:
+def _rating_out_of_scale(raw_rating: object, team: Team, what: str = "rating") -> str | None:
     rating = raw_rating.number() if isinstance(raw_rating, Scalar) else None
     if not isinstance(rating, int) or isinstance(rating, bool):
         return None  # the model reports the type error
     if rating > team.scale.max:
-        return f"rating {rating} is above the scale maximum {team.scale.max}"
+        return f"{what} {rating} is above the scale maximum {team.scale.max}"
     if rating < team.scale.min:
-        return f"rating {rating} is below the scale minimum {team.scale.min}"
+        return f"{what} {rating} is below the scale minimum {team.scale.min}"
     return None

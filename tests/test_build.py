@@ -41,8 +41,8 @@ def test_no_renderer_warnings_in_a_normal_build(example_build):
     _, report = example_build
     assert [w for w in report.warnings if "PDF renderer" in w.message or "refused" in w.message
             ] == []
-    # The five intended data warnings of the example, nothing else.
-    assert len(report.warnings) == 5
+    # The intended data warnings of the example, nothing else.
+    assert len(report.warnings) == 8
 
 
 @pytest.mark.parametrize("rep", REPS)
@@ -65,16 +65,23 @@ def test_priya_plan_carries_the_method(example_build):
     assert "28%" in text and "behind pace" in text
     assert "1.7×" in text  # coverage 610k / 360k
     assert "OVERDUE" in text
-    assert "Deal strategy" in text and "impact 3" in text  # next fix: weight 1.5 × gap 2
+    # Two fixes active: the next ones are one "later" line, in rank order (weight 1.5 ×
+    # gap 2 before weight 1 × gap 2), with no unexplained score.
+    assert "Later: Deal strategy, then Business outcomes" in text
+    assert "impact 3" not in text and "×1.5" not in text
     assert "Legal redlines take 3 weeks" in text
     assert "COMMIT $40,000 36% with closed" in text  # (140,000 + 40,000) / 500,000
     assert "BEST CASE $160,000 60% with closed" in text
+    assert "OPEN FROM LAST TIME" in text and "Escalate the Meridian MSA" in text
+    assert "You 3 · Manager 2".upper() in text.upper()  # prospecting: self 3, manager 2
 
 
-def test_sofia_plan_warns_about_three_active_fixes(example_build):
+def test_sofia_plan_raises_three_fixes_and_her_self_rating_as_topics(example_build):
     out, _ = example_build
     _, text = pdf_text(out / "west-enterprise" / "reps" / "sofia-petrova.pdf")
-    assert "3 active fixes" in text
+    assert "3 skills in focus at once" in text
+    assert "Deal strategy: you rate yourself 5, Dana Whitfield rates you 3" in text
+    assert "Next one-on-one 1 Dec 2026".upper() in text.upper()
 
 
 def test_scorecard_shows_the_team_against_the_managers_number(example_build):

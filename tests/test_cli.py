@@ -24,20 +24,21 @@ def test_example_workspace_validates_with_only_the_intended_warnings():
     result = invoke("validate", str(EXAMPLE), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
-    assert len(warnings) == 5
+    assert len(warnings) == 8
     assert any("3 active fixes; focus on one or two" in line for line in warnings)
     assert any("west-smb/team.yaml" in line and "shared gap with no team response" in line
                for line in warnings)
+    assert sum("one-on-one action overdue since" in line for line in warnings) == 3
     assert any("action overdue since" in line for line in warnings)
     assert any("days ago (stale after 90)" in line for line in warnings)
     assert any("not yet assessed:" in line for line in warnings)
-    assert result.stderr.splitlines()[-1] == "ok: 2 teams, 10 reps, 5 warnings"
+    assert result.stderr.splitlines()[-1] == "ok: 2 teams, 10 reps, 8 warnings"
 
 
 def test_strict_turns_warnings_into_errors():
     result = invoke("validate", str(EXAMPLE), "--as-of", AS_OF, "--strict")
     assert result.exit_code == 1
-    assert sum(": error: " in line for line in result.stderr.splitlines()) == 5
+    assert sum(": error: " in line for line in result.stderr.splitlines()) == 8
 
 
 def test_export_matches_the_spec_shape_and_figures():
