@@ -70,8 +70,8 @@ if TYPE_CHECKING:
 
 
 FORMATS = ("html", "pdf")
-# --rep takes REP or TEAM/REP, each an id (fields.SLUG).
-# (fields.SLUG, written out: importing fields would load pydantic on no-op builds).
+# --rep takes REP or TEAM/REP, each an id (fields.SLUG, written out here: importing
+# fields would load pydantic on builds with nothing to do).
 REP_SELECTOR = re.compile(r"(?:[a-z0-9][a-z0-9-]*/)?[a-z0-9][a-z0-9-]*")
 
 

@@ -110,6 +110,12 @@ def user_errors_exit(command: Command) -> Command:
             sys.exit(EXIT_DATA)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except OSError as error:
+            # The environment (an unreadable folder, a full disk), not the data or a bug.
+            where = f"{os.fsdecode(error.filename)}: " if error.filename else ""
+            reason = (error.strerror or type(error).__name__).lower()
+            click.echo(terminal_safe(f"error: {where}{reason}"), err=True)
+            sys.exit(EXIT_DATA)
         except Exception as error:  # a bug: say so plainly, details only on request
             debug = click.get_current_context().find_root().params.get("debug")
             if debug:

@@ -164,7 +164,7 @@ _renderer = _Renderer()
 
 
 # Below this length no note can run over the work budget (the worst patterns measured
-# by bench/markdown_bench.py cost under a tenth of it at twice this length).
+# by bench/markdown_bench.py cost about a tenth of it at this length).
 QUIET_BELOW_CHARS = 4096
 
 
