@@ -509,7 +509,13 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
     """Render every output in `todo` into `rendered`, one team at a time: HTML here, PDF
     in the workers as each page's HTML is ready. Only one team's files are in memory at
     a time, and only a few pages' HTML. Raises DataError, BuildError."""
-    from reportgen.pdf_workers import PdfResult, PdfTask, WorkerCrashed, WorkerFailed
+    from reportgen.pdf_workers import (
+        MissingLibraries,
+        PdfResult,
+        PdfTask,
+        WorkerCrashed,
+        WorkerFailed,
+    )
     from reportgen.summary import from_json
 
     options, out, note = run.options, run.out, run.note
@@ -563,6 +569,8 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
 
     try:
         workers.render(pages(), done)
+    except MissingLibraries as missing:
+        raise BuildError(str(missing)) from None
     except WorkerCrashed as crash:
         raise BuildError(f"{crash}; nothing was changed in {out}") from None
     except WorkerFailed as failure:
