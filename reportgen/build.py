@@ -62,6 +62,10 @@ class BuildError(Exception):
     """The build failed while rendering; every output is still old or new, never half."""
 
 
+class MissingLibrariesError(BuildError):
+    """WeasyPrint's system libraries are missing; the message says what to install."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     as_of: date
@@ -570,7 +574,7 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
     try:
         workers.render(pages(), done)
     except MissingLibraries as missing:
-        raise BuildError(str(missing)) from None
+        raise MissingLibrariesError(str(missing)) from None
     except WorkerCrashed as crash:
         raise BuildError(f"{crash}; nothing was changed in {out}") from None
     except WorkerFailed as failure:

@@ -271,15 +271,31 @@ def export(workspace: Path | None, as_of: date | None) -> None:
 @click.argument("which", required=False, type=click.Choice(["team", "rep"]))
 @click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write team.schema.json and rep.schema.json into this folder instead.")
+@click.option("--team", "team_id", metavar="ID", shell_complete=_complete_team,
+              help="With `rep`: this team's skill ids and rating scale (from the workspace"
+              " found from the current folder).")
 @user_errors_exit
-def schema(which: str | None, write_dir: Path | None) -> None:
+def schema(which: str | None, write_dir: Path | None, team_id: str | None) -> None:
     """Print the JSON Schema of team or rep files (for editors).
 
     \b
-    Example:
+    Examples:
       reportgen schema rep > rep.schema.json
+      reportgen schema rep --team west-enterprise > schema/west-enterprise.rep.schema.json
     """
-    from reportgen.schema import json_schema, schema_text
+    from reportgen.schema import json_schema, rep_schema_for_team, schema_text
+
+    if team_id is not None:
+        from reportgen.scaffold import ScaffoldError, load_team_model
+
+        if which != "rep" or write_dir is not None:
+            raise click.UsageError("--team goes with `schema rep` (and without --write)")
+        try:
+            team, _ = load_team_model(resolve_workspace(None), team_id)
+        except ScaffoldError as error:
+            raise click.UsageError(str(error)) from None
+        click.echo(schema_text("rep", rep_schema_for_team(team, team_id)), nl=False)
+        return
 
     if write_dir is not None:
         write_dir.mkdir(parents=True, exist_ok=True)
@@ -448,7 +464,12 @@ def watch(workspace: Path | None, out: Path | None, output_format: str, as_of: d
     Example:
       reportgen watch --format pdf
     """
-    from reportgen.build import BuildOptions, SelectionError, output_folder
+    from reportgen.build import (
+        BuildOptions,
+        MissingLibrariesError,
+        SelectionError,
+        output_folder,
+    )
     from reportgen.watch import Round
     from reportgen.watch import watch as run_watch
 
@@ -469,6 +490,10 @@ def watch(workspace: Path | None, out: Path | None, output_format: str, as_of: d
     def on_round(result: Round) -> None:
         stamp = datetime.now().strftime("%H:%M:%S")
         if result.error is not None:
+            if isinstance(result.error, MissingLibrariesError):
+                # Not something a saved edit can fix: say what to install and stop.
+                click.echo(f"error: {result.error}", err=True)
+                sys.exit(EXIT_DATA)
             if isinstance(result.error, DataError):
                 message = say_data_error(result.error)
             else:

@@ -168,7 +168,7 @@ repos:
         # The reportgen installed where you commit (the same one CI installs).
         entry: reportgen validate
         language: system
-        files: ^teams/.*\\.ya?ml$
+        files: ^(.*/)?teams/[^/]+/(team\\.ya?ml|reps/[^/]+\\.ya?ml)$
 """
 
 
@@ -330,7 +330,7 @@ def _title(slug: str) -> str:
     return " ".join(word.capitalize() for word in slug.split("-"))
 
 
-def _load_team_model(root: Path, team_id: str) -> tuple[Team, str]:
+def load_team_model(root: Path, team_id: str) -> tuple[Team, str]:
     """A team's model and file text, read as `validate` reads it."""
     from pydantic import ValidationError
 
@@ -361,7 +361,7 @@ def new_team_files(root: Path, team_id: str, name: str | None, manager: str | No
         raise ScaffoldError("give the manager's name with --manager")
     framework = None
     if like is not None:
-        _, like_text = _load_team_model(root, like)
+        _, like_text = load_team_model(root, like)
         framework = framework_text(like_text)
     team_file = folder / "team.yaml"
     text = _schema_header(team_file, root, "team") + team_text(
@@ -374,6 +374,6 @@ def new_rep_files(root: Path, team_id: str, rep_id: str, name: str,
     if not SLUG.fullmatch(rep_id):
         raise ScaffoldError(f"'{rep_id}' is not a rep id: use lowercase letters, digits and"
                             " dashes (such as lena-fischer)")
-    team, _ = _load_team_model(root, team_id)
+    team, _ = load_team_model(root, team_id)
     rep_file = root / "teams" / team_id / "reps" / f"{rep_id}.yaml"
     return {rep_file: _schema_header(rep_file, root, "rep") + rep_text(name, team, today)}

@@ -1,8 +1,10 @@
 """The JSON Schema of team and rep files, generated from the models.
 
 Editors use it (via `# yaml-language-server: $schema=…`) to autocomplete and flag
-mistakes while typing. It is looser than `validate`: it cannot know a team's framework
-or scale, so per-team checks (skill ids, rating range) only happen in `validate`.
+mistakes while typing, and show each field's description on hover (the descriptions
+are the models' own). It is looser than `validate`: the generic rep schema cannot know
+a team's framework or scale. `rep_schema_for_team` adds them: the skill ids as an enum
+and ratings within the scale.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from reportgen.model import Rep, Team
+
+# Keys of `levels` are ratings; in JSON (and to an editor) every key is a string.
+_RATING_KEY = {"pattern": "^-?[0-9]+$"}
 
 SchemaName = Literal["team", "rep"]
 MODELS: dict[str, type[BaseModel]] = {"team": Team, "rep": Rep}
@@ -29,8 +34,32 @@ def json_schema(name: str) -> dict[str, Any]:
         assessment = schema["properties"]["skills"]
         assessment["additionalProperties"] = {
             "anyOf": [{"type": "integer"}, assessment["additionalProperties"]]}
+    if name == "team":
+        schema["$defs"]["SkillDefinition"]["properties"]["levels"]["propertyNames"] = (
+            _RATING_KEY)
     return schema
 
 
-def schema_text(name: str) -> str:
-    return json.dumps(json_schema(name), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def rep_schema_for_team(team: Team, team_id: str) -> dict[str, Any]:
+    """The rep schema with this team's skill ids (an enum) and rating scale."""
+    schema = json_schema("rep")
+    schema["title"] = f"reportgen rep file of team {team_id} (teams/{team_id}/reps/<rep-id>.yaml)"
+    skill_ids = [skill.id for skill in team.skills]
+    rating = {"type": "integer", "minimum": team.scale.min, "maximum": team.scale.max}
+    skills = schema["properties"]["skills"]
+    skills["propertyNames"] = {"enum": skill_ids}
+    skills["properties"] = {
+        skill.id: {"description": f"{skill.name}: {skill.description or ''}".rstrip(": "),
+                   "anyOf": [rating, {"$ref": "#/$defs/Assessment"}]}
+        for skill in team.skills}
+    skills["additionalProperties"] = False
+    definitions = schema["$defs"]
+    definitions["Assessment"]["properties"]["rating"].update(
+        minimum=team.scale.min, maximum=team.scale.max)
+    definitions["Fix"]["properties"]["skill"]["enum"] = skill_ids
+    return schema
+
+
+def schema_text(name: str, schema: dict[str, Any] | None = None) -> str:
+    return json.dumps(schema or json_schema(name), indent=2, sort_keys=True,
+                      ensure_ascii=False) + "\n"
