@@ -67,7 +67,7 @@ def json_document(command: str, workspace: Path, problems: Iterable[Problem],
                   **more: Any) -> str:
     listed = sorted(problems)
     errors = sum(1 for problem in listed if problem.is_error)
-    document = {"command": command, "workspace": str(workspace.resolve()),
+    document = {"command": command, "workspace": os.path.relpath(workspace),
                 "ok": errors == 0, "errors": errors, "warnings": len(listed) - errors,
                 **more, "problems": [problem_record(problem) for problem in listed]}
     return json.dumps(document, indent=2, ensure_ascii=False)

@@ -25,8 +25,54 @@ TITLES = {"team": "reportgen team file (teams/<team-id>/team.yaml)",
           "rep": "reportgen rep file (teams/<team-id>/reps/<rep-id>.yaml)"}
 
 
+# Pydantic writes constraints it cannot place on a type (a union, a custom validator)
+# under their Python names, which JSON Schema validators silently ignore.
+_JSON_SCHEMA_KEYWORD = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum",
+                        "lt": "exclusiveMaximum"}
+
+
+def _standard_keywords(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {(_JSON_SCHEMA_KEYWORD[key] if key in _JSON_SCHEMA_KEYWORD and isinstance(
+            value, (int, float)) and not isinstance(value, bool) else key):
+                _standard_keywords(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_standard_keywords(value) for value in node]
+    return node
+
+
+def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
+    """The same field, also allowing null: an empty optional value means absent."""
+    kinds = prop.get("type")
+    if isinstance(kinds, str) and "enum" not in prop:
+        return {**prop, "type": [kinds, "null"]}
+    if isinstance(kinds, list) and "enum" not in prop:
+        return {**prop, "type": [*kinds, "null"] if "null" not in kinds else kinds}
+    if any(option.get("type") == "null" for option in prop.get("anyOf", [])):
+        return prop
+    notes = {key: prop[key] for key in ("description", "title", "default") if key in prop}
+    rest = {key: value for key, value in prop.items() if key not in notes}
+    return {**notes, "anyOf": [rest, {"type": "null"}]}
+
+
+def _optional_may_be_empty(node: Any) -> None:
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict) and node.get("type") == "object":
+            required = set(node.get("required", []))
+            for key, prop in properties.items():
+                if key not in required and isinstance(prop, dict):
+                    properties[key] = _nullable(prop)
+        for value in node.values():
+            _optional_may_be_empty(value)
+    elif isinstance(node, list):
+        for value in node:
+            _optional_may_be_empty(value)
+
+
 def json_schema(name: str) -> dict[str, Any]:
-    schema = MODELS[name].model_json_schema(mode="validation")
+    schema = _standard_keywords(MODELS[name].model_json_schema(mode="validation"))
+    _optional_may_be_empty(schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = TITLES[name]
     if name == "rep":
