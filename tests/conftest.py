@@ -81,3 +81,15 @@ def example_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("example-output")
     report = build(EXAMPLE, BuildOptions(as_of=date.fromisoformat(AS_OF), out=out, jobs=2))
     return out, report
+
+
+@pytest.fixture(scope="session")
+def pdf_workers():
+    """One warm PDF worker for the tests of this process, as `reportgen watch` keeps
+    them: for tests about what a build writes rather than how it starts its workers.
+    Starting WeasyPrint costs about a second per build otherwise."""
+    from reportgen.pdf_workers import PdfWorkers
+
+    workers = PdfWorkers([], 1)
+    yield workers
+    workers.close()
