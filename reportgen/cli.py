@@ -552,8 +552,15 @@ def init(directory: Path, team_id: str, example: bool, encrypted_notes: bool,
       reportgen init coaching && cd coaching && reportgen build
       reportgen init --example --encrypted-notes
     """
-    from reportgen.scaffold import InitOptions, ScaffoldError, init_files, write_new_files
+    from reportgen.scaffold import (
+        InitOptions,
+        ScaffoldError,
+        init_files,
+        install_requirement,
+        write_new_files,
+    )
 
+    install = install or install_requirement()
     options = InitOptions(team_id=team_id, example=example, encrypted_notes=encrypted_notes,
                           age_recipient=age_recipient, install=install)
     try:
@@ -563,6 +570,10 @@ def init(directory: Path, team_id: str, example: bool, encrypted_notes: bool,
         sys.exit(EXIT_DATA)
     for path in written:
         click.echo(f"created {os.path.relpath(path)}", err=True)
+    if install is None:
+        click.echo("note: reportgen-coaching is not on PyPI yet: set the Actions variable"
+                   " REPORTGEN_REQUIREMENT (see the top of .github/workflows/reportgen.yml),"
+                   " or give init --install next time", err=True)
     here = "" if directory.resolve() == Path.cwd().resolve() else f"cd {directory} && "
     click.echo(f"next: {here}git init && reportgen validate && reportgen build", err=True)
 

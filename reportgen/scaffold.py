@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from importlib import metadata
 from pathlib import Path
 
-from reportgen import __version__
 from reportgen.fields import SLUG
 from reportgen.model import Team
 from reportgen.schema import schema_text
@@ -172,7 +171,21 @@ repos:
 """
 
 
-def _workflow(install: str) -> str:
+_ASK_FOR_REQUIREMENT = """\
+# What `pip install` gets: reportgen-coaching is not on PyPI yet, so set the Actions
+# variable REPORTGEN_REQUIREMENT (Settings → Secrets and variables → Actions →
+# Variables) to "reportgen-coaching @ git+" followed by reportgen's repository URL, "@"
+# and a tag; or write that requirement into the install step below.
+env:
+  REPORTGEN_REQUIREMENT: ${{ vars.REPORTGEN_REQUIREMENT }}
+"""
+_ASKED_INSTALL = ('"${REPORTGEN_REQUIREMENT:?set the Actions variable REPORTGEN_REQUIREMENT;'
+                  ' see the top of this file}"')
+
+
+def _workflow(install: str | None) -> str:
+    header = _ASK_FOR_REQUIREMENT if install is None else ""
+    install_argument = _ASKED_INSTALL if install is None else f'"{install}"'
     return f"""\
 # Validate every change and build the coaching plans; the PDFs are attached to each run
 # (Actions → the run → Artifacts).
@@ -181,7 +194,7 @@ on:
   push:
     branches: [main]
   pull_request:
-jobs:
+{header}jobs:
   plans:
     runs-on: ubuntu-latest
     steps:
@@ -194,7 +207,7 @@ jobs:
       - name: System libraries for PDF output
         run: sudo apt-get update && sudo apt-get install -y {_DEBIAN}
       - name: Install reportgen
-        run: pip install "{install}"
+        run: pip install {install_argument}
       - name: Validate (problems appear as annotations on the pull request)
         run: reportgen validate   # add --strict to fail on warnings too
       - name: Reuse the last build (only changed plans are rebuilt)
@@ -229,22 +242,53 @@ creation_rules:
 _DEBIAN = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 
 
-def install_requirement() -> str:
-    """What CI should `pip install` to get this very reportgen.
+def install_requirement() -> str | None:
+    """What CI should `pip install` to get this very reportgen, when that can be known.
 
     Installed from a git repository (`pip install git+URL@REF`): that repository at the
-    same commit. Otherwise the distribution at this version from the package index.
+    same commit. Installed from a checkout (`pip install .`, `-e .`) whose `origin` CI
+    can reach: that remote at the checkout's commit. Otherwise None: the workflow asks
+    for it (`reportgen-coaching` is not on PyPI yet, so no name alone will do).
     """
     try:
         direct = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
         direct = None
-    if direct:
-        info = json.loads(direct)
-        vcs = info.get("vcs_info", {})
-        if vcs.get("vcs") == "git" and info.get("url"):
-            return f"{DISTRIBUTION} @ git+{info['url']}@{vcs.get('commit_id', 'HEAD')}"
-    return f"{DISTRIBUTION}=={__version__}"
+    if not direct:
+        return None
+    info = json.loads(direct)
+    vcs = info.get("vcs_info", {})
+    url = info.get("url", "")
+    if vcs.get("vcs") == "git" and url:
+        return f"{DISTRIBUTION} @ git+{url}@{vcs.get('commit_id', 'HEAD')}"
+    if url.startswith("file://"):
+        checkout = Path(url.removeprefix("file://"))
+        remote = _git_output(checkout, "remote", "get-url", "origin")
+        commit = _git_output(checkout, "rev-parse", "HEAD")
+        if remote and commit:
+            reachable = _reachable_url(remote)
+            if reachable:
+                return f"{DISTRIBUTION} @ git+{reachable}@{commit}"
+    return None
+
+
+def _reachable_url(remote: str) -> str | None:
+    # `git@host:owner/repo.git` (scp-like, needs a key CI lacks) → https.
+    if remote.startswith("https://"):
+        return remote
+    if remote.startswith("git@") and ":" in remote:
+        host, _, path = remote.removeprefix("git@").partition(":")
+        return f"https://{host}/{path}"
+    return None
+
+
+def _git_output(folder: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                                text=True, timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,17 @@ def test_init_schema_headers_resolve_and_the_workflow_does_what_ci_needs(tmp_pat
     runs = " ".join(step.get("run", "") for step in steps)
     assert "libpango-1.0-0" in runs and "reportgen validate" in runs
     assert "reportgen build" in runs
-    assert "pip install" in runs and "reportgen-coaching" in runs
+    # Installed from a checkout with no remote CI can reach: the workflow asks for the
+    # requirement and fails with that message until it is set; never a bare name.
+    assert workflow["env"]["REPORTGEN_REQUIREMENT"] == "${{ vars.REPORTGEN_REQUIREMENT }}"
+    assert 'pip install "${REPORTGEN_REQUIREMENT:?set the Actions variable' in runs
+    given = tmp_path / "given"
+    requirement = "reportgen-coaching @ git+https://git.example.com/sales/reportgen.git@v0.1.0"
+    assert invoke("init", str(given), "--install", requirement).exit_code == 0
+    given_workflow = yaml.safe_load((given / ".github/workflows/reportgen.yml").read_text())
+    assert "env" not in given_workflow
+    assert f'pip install "{requirement}"' in " ".join(
+        step.get("run", "") for step in given_workflow["jobs"]["plans"]["steps"])
     uses = {step.get("uses", "").split("@")[0]: step for step in steps}
     assert uses["actions/cache"]["with"]["path"] == "output/"
     assert uses["actions/upload-artifact"]["with"]["path"].endswith(".pdf")
