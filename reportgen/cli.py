@@ -193,11 +193,20 @@ def validate(paths: tuple[Path, ...], as_of: date | None, strict: bool,
       reportgen validate --output-format json | jq .problems
     """
     from reportgen.analysis import check_teams, check_workspace
-    from reportgen.discovery import NotInWorkspace, select_files, selected
+    from reportgen.discovery import (
+        NotInWorkspace,
+        find_workspace,
+        is_workspace,
+        select_files,
+        selected,
+    )
 
     files = [path for path in paths if not path.is_dir()]
     if len(paths) > 1 and len(files) < len(paths):
         raise click.UsageError("give one WORKSPACE folder, or files")
+    if len(paths) == 1 and not files and not is_workspace(paths[0]) and find_workspace(
+            paths[0]) is not None:
+        files = [paths[0]]  # a team's folder inside a workspace: check that team
     selection = None
     if files:
         try:

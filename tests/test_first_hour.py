@@ -294,6 +294,9 @@ def test_validate_files_checks_them_with_their_team_only(tmp_path, monkeypatch,
     bad = invoke("validate", "core/reps/ann.yaml", "core/reps/bob.yaml")
     assert bad.exit_code == 1
     assert bad.stderr.splitlines()[0].startswith("teams/core/reps/bob.yaml:2:8: error: quota:")
+    folder = invoke("validate", "other")  # a team's folder: that team
+    assert folder.exit_code == 1 and "teams/other/reps/cy.yaml" in folder.stderr
+    assert "bob.yaml" not in folder.stderr
     stray = tmp_path_factory.mktemp("outside") / "notes.yaml"
     stray.write_text("a: 1\n")
     elsewhere = invoke("validate", str(stray))
