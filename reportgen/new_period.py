@@ -22,7 +22,7 @@ from typing import Any
 from reportgen import atomic
 from reportgen.layout import TEAMS_FOLDER
 from reportgen.problems import DataError, Problem, Severity
-from reportgen.yaml_roundtrip import dump_text, load_text
+from reportgen.yaml_roundtrip import dump_text, keep_section_spacing, load_text
 
 # Figures that count what was closed or forecast *in* the period: they restart at 0.
 RESET_FIGURES = ("closed", "commit", "best_case")
@@ -143,7 +143,7 @@ def _new_rep_text(file: str, text: str) -> FileChange:
         change.changes.append("carried open " + ", ".join(carried))
     if removed:
         change.changes.append("removed " + ", ".join(removed) + " (git keeps them)")
-    change.text = dump_text(data)
+    change.text = keep_section_spacing(text, dump_text(data))
     return change
 
 

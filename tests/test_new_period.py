@@ -35,7 +35,8 @@ def test_new_period_resets_figures_carries_open_items_and_keeps_comments(example
     # Forecast figures (SPEC: results.commit and best_case) restart at 0 too.
     priya_file.write_text(priya_file.read_text().replace(
         "  pipeline: 610000\n",
-        "  pipeline: 610000  # qualified only\n  commit: 90000\n  best_case: 150000\n"))
+        "  pipeline: 610000  # qualified only\n  commit: 90000\n  best_case: 150000\n")
+        .replace("\nroadblocks:\n", "\n# What is in her way, and who removes it\nroadblocks:\n"))
     result = invoke("new-period", "west-enterprise", *Q1, "--as-of", "2026-12-28")
     assert result.exit_code == 0, result.output
 
@@ -61,6 +62,9 @@ def test_new_period_resets_figures_carries_open_items_and_keeps_comments(example
     assert text.startswith("# yaml-language-server: $schema=../../../schema/rep.schema.json\n")
     assert "pipeline: 610000  # qualified only" in text
     assert 'win_rate: "14%"' in text  # quoting as written
+    # The last fix (dropped) is gone; the blank line and the comment after it are not.
+    assert "        done: false\n\n# What is in her way, and who removes it\nroadblocks:\n" \
+        in text
     team_text = (example / "teams/west-enterprise/team.yaml").read_text()
     assert "# The number Dana committed to the VP" in team_text
 
