@@ -155,7 +155,8 @@ def cli(debug: bool) -> None:
     """Coaching plans and team scorecards from one YAML file per sales rep.
 
     \b
-    Typical use, from the workspace (the folder holding teams/):
+    Typical use, anywhere in the workspace (the folder holding teams/):
+      reportgen init coaching       start one (then: cd coaching)
       reportgen validate            check every file, all problems at once
       reportgen build               write output/ (HTML and PDF)
       reportgen watch               rebuild on every saved change
@@ -666,6 +667,8 @@ def new_period(team_id: str, name: str, start: date, end: date, as_of: date | No
     from reportgen.new_period import NewPeriodRefused, plan_new_period
 
     root = resolve_workspace(None)
+    if not (root / "teams" / team_id / "team.yaml").is_file():
+        raise click.UsageError(f"no team '{team_id}' in this workspace")
     try:
         plan = plan_new_period(root, team_id, name, start, end, as_of or date.today())
     except NewPeriodRefused as error:

@@ -106,7 +106,7 @@ def test_invalid_files_or_bad_options_change_nothing(example):
     before = snapshot(example)
     assert invoke("new-period", "west-enterprise", "--name", "Q1", "--start", "2027-03-31",
                   "--end", "2027-01-01").exit_code == 1
-    assert invoke("new-period", "nowhere", *Q1).exit_code == 1
+    assert invoke("new-period", "nowhere", *Q1).exit_code == 2
     assert invoke("new-period", "west-enterprise", *Q1, "--dry-run").exit_code == 0
     assert snapshot(example) == before
     rep = example / "teams/west-enterprise/reps/maya-chen.yaml"
