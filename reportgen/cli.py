@@ -218,7 +218,12 @@ def validate(paths: tuple[Path, ...], as_of: date | None, strict: bool,
         result = check_teams(root, list(selection.team_dirs), as_of or date.today())
     else:
         root = resolve_workspace(paths[0] if paths else None)
-        result = check_workspace(root, as_of or date.today())
+        try:
+            result = check_workspace(root, as_of or date.today())
+        except DataError as error:  # no teams/ at all: still in the format asked for
+            report_problems("validate", root, list(error.problems), problem_format, quiet,
+                            {"teams": 0, "reps": 0})
+            return
     problems = list(result.problems)
     if selection is not None:
         problems = [problem for problem in problems if selected(problem.file, selection)]

@@ -72,7 +72,9 @@ def select_files(paths: list[Path]) -> FileSelection:
             raise NotInWorkspace(f"{path} is in another workspace ({found}) than the files"
                                  f" before it ({root}); run validate once per workspace")
         root = found
-        relative = path.resolve().relative_to(found).parts
+        # The folder resolved, not the file: a symlinked rep file is named by its link.
+        where = path.resolve() if path.is_dir() else path.parent.resolve() / path.name
+        relative = where.relative_to(found).parts
         if len(relative) < 2 or relative[0] != TEAMS_FOLDER:
             continue
         team_dirs[relative[1]] = found / TEAMS_FOLDER / relative[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -277,6 +278,9 @@ def test_outside_any_workspace_the_error_names_the_missing_teams_folder(tmp_path
     result = invoke("validate")
     assert result.exit_code == 1
     assert "no teams/ folder" in result.stderr
+    as_json = invoke("validate", "--output-format", "json")
+    assert as_json.exit_code == 1
+    assert "no teams/ folder" in json.loads(as_json.stdout)["problems"][0]["message"]
 
 
 def test_validate_files_checks_them_with_their_team_only(tmp_path, monkeypatch,
