@@ -166,3 +166,21 @@ def test_missing_pango_is_one_line_saying_what_to_install(tmp_path):
                            AS_OF, "--format", "html"], env=env, capture_output=True,
                           text=True, timeout=120, check=False)
     assert html.returncode == 0, html.stderr
+
+
+@pytest.mark.parametrize(("error", "names_packages"), [
+    (OSError("cannot load library 'libpango-1.0-0': not found"), True),
+    (OSError("cannot load library 'libharfbuzz-subset.so.0': not found"), True),
+    (OSError("[Errno 28] No space left on device"), False),
+    (ImportError("No module named 'weasyprint'"), False),
+])
+def test_only_missing_system_libraries_get_the_install_line(error, names_packages):
+    from reportgen.system_libraries import install_hint, missing_libraries_message
+
+    message = missing_libraries_message(error)
+    assert (message is not None) is names_packages
+    if message is not None:
+        assert "\n" not in message and install_hint() in message
+    assert install_hint("Darwin") == "brew install pango"
+    assert "mingw-w64-x86_64-pango" in install_hint("Windows")
+    assert install_hint("Linux").startswith("sudo apt-get install -y libpango-1.0-0")
