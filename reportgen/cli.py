@@ -49,6 +49,19 @@ OUTPUT_FORMAT = click.option(
     default=None, help="How problems are printed: text lines on stderr; json on stdout;"
     " github adds workflow-command annotations (default: github when GITHUB_ACTIONS=true,"
     " else text).")
+AS_OF = click.option("--as-of", type=IsoDate(), default=None,
+                     help="The date the figures are computed for (default: today).")
+STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+OUT = click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder, relative to the current folder (default: WORKSPACE/output).")
+FORMAT = click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]),
+                      default="all", show_default=True, help="Which documents to write.")
+JOBS = click.option("--jobs", type=click.IntRange(min=1), default=None,
+                    help="PDF worker processes (default: one per CPU).")
+PAPER = click.option(
+    "--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
+    help="Paper size for every team (default: each team's `paper`).")
 
 
 def _complete_team(ctx: click.Context, param: click.Parameter, incomplete: str
@@ -82,19 +95,6 @@ def resolve_workspace(given: Path | None) -> Path:
     if elsewhere:
         click.echo(f"workspace: {os.path.relpath(found)}", err=True)
     return found
-AS_OF = click.option("--as-of", type=IsoDate(), default=None,
-                     help="The date the figures are computed for (default: today).")
-STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
-OUT = click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder, relative to the current folder (default: WORKSPACE/output).")
-FORMAT = click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]),
-                      default="all", show_default=True, help="Which documents to write.")
-JOBS = click.option("--jobs", type=click.IntRange(min=1), default=None,
-                    help="PDF worker processes (default: one per CPU).")
-PAPER = click.option(
-    "--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
-    help="Paper size for every team (default: each team's `paper`).")
 
 
 def _colour_enabled() -> bool | None:
