@@ -583,8 +583,8 @@ def init(directory: Path, team_id: str, example: bool, encrypted_notes: bool,
     except ScaffoldError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_DATA)
-    for path in written:
-        click.echo(f"created {os.path.relpath(path)}", err=True)
+    for path, done in written:
+        click.echo(f"{done} {os.path.relpath(path)}", err=True)
     if install is None:
         click.echo("note: reportgen-coaching is not on PyPI yet: set the Actions variable"
                    " REPORTGEN_REQUIREMENT (see the top of .github/workflows/reportgen.yml),"
@@ -620,7 +620,7 @@ def new_team(team_id: str, name: str | None, manager: str | None, like: str | No
                                                  date.today()))
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
-    for path in written:
+    for path, _ in written:
         click.echo(os.path.relpath(path))
 
 
@@ -645,7 +645,7 @@ def new_rep(target: str, name: str) -> None:
         written = write_new_files(new_rep_files(root, team_id, rep_id, name, date.today()))
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
-    for path in written:
+    for path, _ in written:
         click.echo(os.path.relpath(path))
 
 

@@ -311,7 +311,7 @@ def example_team_folder() -> Path:
 def init_files(root: Path, options: InitOptions, today: date) -> dict[Path, str | Path]:
     """Every file `init` makes: path → its text (or the file to copy)."""
     files: dict[Path, str | Path] = {
-        root / ".gitignore": GITIGNORE,
+        root / ".gitignore": MergedLines(GITIGNORE),
         root / ".pre-commit-config.yaml": PRE_COMMIT_CONFIG,
         root / ".github" / "workflows" / "reportgen.yml": _workflow(
             options.install or install_requirement()),
@@ -352,20 +352,41 @@ def _git_user() -> str | None:
     return result.stdout.strip() or None
 
 
-def write_new_files(files: dict[Path, str | Path]) -> list[Path]:
-    """Write them all, or none if any exists already. Returns the paths written."""
-    existing = [path for path in files if path.exists()]
+class MergedLines(str):
+    """A file to create, or, if it exists, to add its missing lines to (a .gitignore in
+    an existing repository is the user's: it gets `output/`, nothing is lost)."""
+
+
+def write_new_files(files: dict[Path, str | Path]) -> list[tuple[Path, str]]:
+    """Write them all, or none if any exists already (MergedLines files excepted).
+    Returns each path with what was done: "created" or "updated"."""
+    existing = [path for path, content in files.items()
+                if path.exists() and not isinstance(content, MergedLines)]
     if existing:
         shown = ", ".join(os.path.relpath(path) for path in existing[:5])
         more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
         raise ScaffoldError(f"refusing to overwrite {shown}{more}; nothing was written")
+    done = []
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, MergedLines) and path.exists():
+            present = path.read_text(encoding="utf-8")
+            have = {line.strip() for line in present.splitlines()}
+            missing = [line for line in content.splitlines()
+                       if line.strip() and not line.startswith("#") and line.strip() not in have]
+            if missing:
+                separator = "" if present.endswith("\n") or not present else "\n"
+                path.write_text(present + separator + "\n".join(
+                    [line for line in content.splitlines() if line.startswith("#")]
+                    + missing) + "\n", encoding="utf-8")
+                done.append((path, "updated"))
+            continue
         if isinstance(content, Path):
             shutil.copyfile(content, path)
         else:
             path.write_text(content, encoding="utf-8")
-    return list(files)
+        done.append((path, "created"))
+    return done
 
 
 # ------------------------------------------------------------- one team, one rep

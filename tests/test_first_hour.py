@@ -155,6 +155,19 @@ def test_init_example_copies_the_example_team_and_refuses_to_overwrite(tmp_path)
     assert not (root / "teams" / "my-team").exists()  # nothing half-made
 
 
+def test_init_in_an_existing_repository_adds_output_to_its_gitignore(tmp_path):
+    (tmp_path / ".gitignore").write_text("__pycache__/\n*.log")
+    result = invoke("init", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert f"updated {os.path.relpath(tmp_path / '.gitignore')}" in result.stderr
+    lines = (tmp_path / ".gitignore").read_text().splitlines()
+    assert lines[:2] == ["__pycache__/", "*.log"] and "output/" in lines
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / ".gitignore").write_text("output/\n")
+    assert invoke("init", str(tmp_path / "elsewhere")).exit_code == 0
+    assert (tmp_path / "elsewhere" / ".gitignore").read_text() == "output/\n"
+
+
 def test_the_wheel_ships_the_example_team():
     # Hatch copies teams/west-enterprise into the package: the mapping must point at it.
     import tomllib
