@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +20,18 @@ from reportgen.cli import cli
 from reportgen.scaffold import quarter_of
 from tests.conftest import EXAMPLE, REPO, TEAM_YAML, write_workspace
 
-BIN = Path(sys.executable).parent
+
+def _scripts_folder() -> Path:
+    """Where pip put the `reportgen` and `pre-commit` commands for this interpreter (a
+    virtual environment's bin, or the system's or the user's scripts folder)."""
+    candidates = [Path(sys.executable).parent, Path(sysconfig.get_path("scripts"))]
+    with contextlib.suppress(KeyError):
+        candidates.append(Path(sysconfig.get_path("scripts", f"{os.name}_user")))
+    return next((folder for folder in candidates if (folder / "reportgen").exists()),
+                candidates[0])
+
+
+BIN = _scripts_folder()
 
 
 def invoke(*args: str):
