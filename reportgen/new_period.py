@@ -52,9 +52,11 @@ class NewPeriodPlan:
 
     def write(self) -> None:
         # Every file is written to a temporary first, then all are renamed into place.
+        changed = [change for change in self.files
+                   if (self.root / change.file).read_text(encoding="utf-8") != change.text]
         temporaries = [(atomic.write_temporary(self.root / change.file,
                                                change.text.encode("utf-8")),
-                        self.root / change.file) for change in self.files]
+                        self.root / change.file) for change in changed]
         for temporary, target in temporaries:
             atomic.commit(temporary, target)
 
