@@ -686,8 +686,8 @@ def new_period(team_id: str, name: str, start: date, end: date, as_of: date | No
     if dry_run:
         click.echo("dry run: nothing was written", err=True)
         return
-    plan.write()
-    click.echo(f"{team_id} is in {name} now: {_count(len(plan.files), 'file')} updated;"
+    written = plan.write()
+    click.echo(f"{team_id} is in {name} now: {_count(written, 'file')} updated;"
                f" {_count(len(plan.warnings), 'warning')}", err=True)
 
 

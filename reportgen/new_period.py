@@ -50,7 +50,8 @@ class NewPeriodPlan:
     files: list[FileChange]
     warnings: list[Problem]
 
-    def write(self) -> None:
+    def write(self) -> int:
+        """Write every changed file (all or none); return how many."""
         # Every file is written to a temporary first, then all are renamed into place.
         changed = [change for change in self.files
                    if (self.root / change.file).read_text(encoding="utf-8") != change.text]
@@ -59,6 +60,7 @@ class NewPeriodPlan:
                         self.root / change.file) for change in changed]
         for temporary, target in temporaries:
             atomic.commit(temporary, target)
+        return len(changed)
 
 
 def _period_words(name: object, start: object, end: object) -> str:
