@@ -55,9 +55,16 @@ class NewPeriodPlan:
         # Every file is written to a temporary first, then all are renamed into place.
         changed = [change for change in self.files
                    if (self.root / change.file).read_text(encoding="utf-8") != change.text]
-        temporaries = [(atomic.write_temporary(self.root / change.file,
-                                               change.text.encode("utf-8")),
-                        self.root / change.file) for change in changed]
+        temporaries: list[tuple[Path, Path]] = []
+        try:
+            for change in changed:
+                target = self.root / change.file
+                temporaries.append((atomic.write_temporary(target, change.text.encode("utf-8")),
+                                    target))
+        except BaseException:
+            for temporary, _ in temporaries:
+                temporary.unlink(missing_ok=True)
+            raise
         for temporary, target in temporaries:
             atomic.commit(temporary, target)
         return len(changed)
