@@ -443,7 +443,7 @@ def build(workspace: Path | None, out: Path | None, output_format: str,
         for path in written:
             click.echo(path)
     report_problems("build", root, warnings, problem_format, quiet, {}, summary=summary,
-                    out=str(report.out), built=written, skipped=report.skipped,
+                    out=os.path.relpath(report.out), built=written, skipped=report.skipped,
                     removed=list(report.removed))
 
 
