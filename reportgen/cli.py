@@ -612,12 +612,20 @@ def new_team(team_id: str, name: str | None, manager: str | None, like: str | No
     Example:
       reportgen new team east-commercial --manager "Sam Ortiz" --like west-enterprise
     """
-    from reportgen.scaffold import ScaffoldError, new_team_files, write_new_files
+    from reportgen.scaffold import (
+        ScaffoldError,
+        WouldOverwrite,
+        new_team_files,
+        write_new_files,
+    )
 
     root = resolve_workspace(None)
     try:
         written = write_new_files(new_team_files(root, team_id, name, manager, like,
                                                  date.today()))
+    except WouldOverwrite as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_DATA)
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
     for path, _ in written:
@@ -635,7 +643,12 @@ def new_rep(target: str, name: str) -> None:
     Example:
       reportgen new rep west-enterprise/lena-fischer --name "Lena Fischer"
     """
-    from reportgen.scaffold import ScaffoldError, new_rep_files, write_new_files
+    from reportgen.scaffold import (
+        ScaffoldError,
+        WouldOverwrite,
+        new_rep_files,
+        write_new_files,
+    )
 
     team_id, slash, rep_id = target.partition("/")
     if not slash:
@@ -643,6 +656,9 @@ def new_rep(target: str, name: str) -> None:
     root = resolve_workspace(None)
     try:
         written = write_new_files(new_rep_files(root, team_id, rep_id, name, date.today()))
+    except WouldOverwrite as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_DATA)
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
     for path, _ in written:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -24,7 +25,11 @@ DISTRIBUTION = "reportgen-coaching"
 
 
 class ScaffoldError(Exception):
-    """The files cannot be made as asked (they exist, an id is wrong…): a usage error."""
+    """The files cannot be made as asked (an id is wrong, no such team): a usage error."""
+
+
+class WouldOverwrite(ScaffoldError):
+    """A file to be made exists already: nothing was written (exit 1, like invalid data)."""
 
 
 # ----------------------------------------------------------------------- periods
@@ -142,10 +147,14 @@ skills:
 """
 
 
+_PLAIN_TEXT = re.compile(r"[^\W\d_][\w .,'()&/+-]*")
+
+
 def _yaml_text(text: str) -> str:
-    # JSON strings are valid YAML: quoted only when plain YAML would misread the text.
-    plain_ok = (text and text.strip() == text and text[0] not in "!&*-?:,[]{}#|>@`\"'%"
-                and ": " not in text and " #" not in text)
+    # JSON strings are valid YAML: plain only for text no YAML reader could misread
+    # (a word first; never `null`, `~`, a number, a date, `key: value` or `# comment`).
+    plain_ok = (_PLAIN_TEXT.fullmatch(text) is not None and text.strip() == text
+                and text.lower() not in ("null", "true", "false"))
     return text if plain_ok else json.dumps(text, ensure_ascii=False)
 
 
@@ -365,7 +374,7 @@ def write_new_files(files: dict[Path, str | Path]) -> list[tuple[Path, str]]:
     if existing:
         shown = ", ".join(os.path.relpath(path) for path in existing[:5])
         more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
-        raise ScaffoldError(f"refusing to overwrite {shown}{more}; nothing was written")
+        raise WouldOverwrite(f"refusing to overwrite {shown}{more}; nothing was written")
     done = []
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -420,7 +429,7 @@ def new_team_files(root: Path, team_id: str, name: str | None, manager: str | No
                             " dashes")
     folder = root / "teams" / team_id
     if folder.exists():
-        raise ScaffoldError(f"teams/{team_id} exists already; nothing was written")
+        raise WouldOverwrite(f"teams/{team_id} exists already; nothing was written")
     manager = manager or _git_user()
     if not manager:
         raise ScaffoldError("give the manager's name with --manager")

@@ -245,7 +245,7 @@ def test_new_rep_follows_the_teams_framework_and_validates(any_framework):
     assert invoke("validate", "--strict").exit_code in (0, 1)
     assert ": error: skills" not in invoke("validate").stderr
     again = invoke("new", "rep", f"{team_id}/lena-fischer", "--name", "Lena Fischer")
-    assert again.exit_code == 2 and "refusing to overwrite" in again.stderr
+    assert again.exit_code == 1 and "refusing to overwrite" in again.stderr
 
 
 def test_new_team_validates_and_shares_a_framework_with_like(any_framework):
@@ -265,6 +265,13 @@ def test_new_team_validates_and_shares_a_framework_with_like(any_framework):
         == (name, start, end)
     plain = invoke("new", "team", "north", "--manager", "Kim Park")
     assert plain.exit_code == 0 and invoke("validate").exit_code == 0
+    assert invoke("new", "team", "north", "--manager", "Kim Park").exit_code == 1
+    # Names YAML would misread are quoted: they stay the text typed.
+    for team_id, manager in (("south", "null"), ("west-2", "2026"), ("mid", "Ops: Lee #1")):
+        assert invoke("new", "team", team_id, "--manager", manager).exit_code == 0
+    managers = {team.id: team.team.manager for team in load_workspace(root).teams}
+    assert (managers["south"], managers["west-2"], managers["mid"]) == (
+        "null", "2026", "Ops: Lee #1")
     assert invoke("new", "team", "North Team", "--manager", "x").exit_code == 2
     assert invoke("new", "rep", "nowhere/bo", "--name", "Bo").exit_code == 2
 
