@@ -50,7 +50,8 @@ def main() -> None:
     command = readme_pytest_command()
     runs = [("README command", command)]
     if "--serial" in sys.argv[1:]:
-        serial = [part for part in command if part not in ("-n", "auto", "2")]
+        serial = [part for part in command
+                  if part not in ("-n", "auto", "2", "--dist", "loadgroup")]
         runs.append(("one process", [*serial, "-p", "no:xdist"]))
     for label, arguments in runs:
         print(f"{label}: {' '.join(arguments[1:])}")

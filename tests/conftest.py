@@ -96,8 +96,9 @@ def pdf_workers():
 
 
 def pytest_collection_modifyitems(items):
-    """Under pytest-xdist, every test that uses the session's build of the example runs
-    in the same worker process (`--dist loadgroup`), so the example is built once."""
+    """With pytest-xdist's `--dist loadgroup` (the README's test command), every test that
+    uses the session's build of the example runs in the same worker process, so the
+    example is built once."""
     for item in items:
         if "example_build" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("example_build"))
