@@ -95,6 +95,11 @@ def pdf_workers():
     workers.close()
 
 
+def pytest_configure(config):
+    # pytest-xdist registers this mark itself; without xdist (-p no:xdist) it is unknown.
+    config.addinivalue_line("markers", "xdist_group(name): run in one xdist worker")
+
+
 def pytest_collection_modifyitems(items):
     """With pytest-xdist's `--dist loadgroup` (the README's test command), every test that
     uses the session's build of the example runs in the same worker process, so the
