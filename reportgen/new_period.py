@@ -129,7 +129,7 @@ def _new_rep_text(file: str, text: str) -> FileChange:
         change.changes.append(", ".join(reset))
     kept = [key for key in (results or {}) if key not in RESET_FIGURES]
     if kept:
-        change.changes.append("kept " + ", ".join(kept) + " (update them for the new period)")
+        change.changes.append("kept " + ", ".join(kept) + " (update for the new period)")
     carried, removed = [], []
     for key, is_open, noun, label in (
             ("fixes", _fix_is_open, "fix", "skill"),

@@ -32,7 +32,9 @@ def load_text(text: str) -> Any:
 def dump_text(data: Any) -> str:
     stream = StringIO()
     round_trip().dump(data, stream)
-    return stream.getvalue()
+    text = stream.getvalue()
+    # Removing a file's last block can take its final newline with it.
+    return text if text.endswith("\n") else text + "\n"
 
 
 _TOP_LEVEL_KEY = re.compile(r"[A-Za-z_][\w-]*\s*:")

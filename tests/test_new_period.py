@@ -102,6 +102,22 @@ def test_as_of_after_the_new_end_warns(example):
             " 2026-09-30, before 2026-11-26") in result.stderr
 
 
+def test_flow_style_and_a_removed_last_section_stay_well_formed(tmp_path, monkeypatch):
+    team = tmp_path / "teams" / "t"
+    (team / "reps").mkdir(parents=True)
+    (team / "team.yaml").write_text("name: T\nmanager: M\n"
+                                    "period: {name: Q4 2026, start: 2026-10-01, end: 2026-12-31}"
+                                    "  # this quarter\n")
+    (team / "reps" / "a.yaml").write_text("name: A\nquota: 10\nresults: {closed: 5, pipeline: 7}"
+                                          "\nfixes:\n  - {skill: prospecting, status: done}\n")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("new-period", "t", *Q1).exit_code == 0
+    assert (team / "team.yaml").read_text().endswith(
+        "period: {name: Q1 2027, start: 2027-01-01, end: 2027-03-31}  # this quarter\n")
+    assert (team / "reps" / "a.yaml").read_text() == (
+        "name: A\nquota: 10\nresults: {closed: 0, pipeline: 7}\n")
+
+
 def test_invalid_files_or_bad_options_change_nothing(example):
     before = snapshot(example)
     assert invoke("new-period", "west-enterprise", "--name", "Q1", "--start", "2027-03-31",
