@@ -266,3 +266,14 @@ def check_workspace(root: Path, as_of: date, workers: int | None = None,
                        *history_problems(history, current_files)])
     return CheckResult(sum(teams for teams, _, _ in results),
                        sum(reps for _, reps, _ in results), tuple(problems))
+
+
+def check_teams(root: Path, team_dirs: list[Path], as_of: date,
+                history: History | None = None) -> CheckResult:
+    """Like `check_workspace`, for some team folders only (`validate FILE…`)."""
+    results = [_check_team((root, team_dir, as_of, history.only(
+        f"teams/{team_dir.name}/") if history is not None else None))
+        for team_dir in team_dirs]
+    problems = sorted(problem for _, _, found in results for problem in found)
+    return CheckResult(sum(teams for teams, _, _ in results),
+                       sum(reps for _, reps, _ in results), tuple(problems))

@@ -83,6 +83,10 @@ class BuildError(Exception):
     """The build failed while rendering; every output is still old or new, never half."""
 
 
+class MissingLibrariesError(BuildError):
+    """WeasyPrint's system libraries are missing; the message says what to install."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     as_of: date
@@ -757,6 +761,7 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
     in the workers as each page's HTML is ready. Only one team's files are in memory at
     a time, and only a few pages' HTML. Raises DataError, BuildError."""
     from reportgen.pdf_workers import (
+        MissingLibraries,
         PdfResult,
         PdfTask,
         WorkerCrashed,
@@ -827,6 +832,8 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
 
     try:
         workers.render(pages(), done)
+    except MissingLibraries as missing:
+        raise MissingLibrariesError(str(missing)) from None
     except WorkerCrashed as crash:
         raise BuildError(f"{crash}; nothing was changed in {out}") from None
     except WorkerTimedOut as slow:

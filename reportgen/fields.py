@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from reportgen.yamlfile import Scalar
@@ -184,13 +184,26 @@ def to_slug(value: Any) -> Any:
     return text
 
 
-Text = Annotated[str, BeforeValidator(to_text)]
+# The JSON Schema of each type is what an editor sees: YAML read as YAML 1.2 (dates and
+# `1_200_000` are strings there), and looser than `validate` rather than stricter, so
+# a file that validates is never flagged while typing.
+_MONEY_SCHEMA = {"anyOf": [
+    {"type": "number", "minimum": 0, "maximum": MONEY_LIMIT},
+    {"type": "string", "pattern": r"^[0-9][0-9_]*(\.[0-9_]+)?$"}]}
+Text = Annotated[str, BeforeValidator(to_text),
+                 # Text keeps the scalar as written: `period.name: 2026` is the text "2026".
+                 WithJsonSchema({"type": ["string", "number", "boolean"]})]
 WholeNumber = Annotated[int, BeforeValidator(to_whole_number)]
 Rating = Annotated[int, BeforeValidator(to_rating)]
-Money = Annotated[int | float, BeforeValidator(to_money), Field(ge=0)]
-PositiveNumber = Annotated[float, BeforeValidator(to_positive_number), Field(gt=0)]
-Day = Annotated[date, BeforeValidator(to_date)]
+Money = Annotated[int | float, BeforeValidator(to_money), Field(ge=0),
+                  WithJsonSchema(_MONEY_SCHEMA)]
+PositiveNumber = Annotated[float, BeforeValidator(to_positive_number), Field(gt=0),
+                           WithJsonSchema({"type": "number", "exclusiveMinimum": 0})]
+Day = Annotated[date, BeforeValidator(to_date),
+                WithJsonSchema({"type": "string", "format": "date"})]
 Flag = Annotated[bool, BeforeValidator(to_flag)]
-ResultValue = Annotated[int | float | str, BeforeValidator(to_result_value)]
-Currency = Annotated[str, BeforeValidator(to_currency), Field(pattern=r"^[A-Z]{3}$")]
+ResultValue = Annotated[int | float | str, BeforeValidator(to_result_value),
+                        WithJsonSchema({"type": ["number", "string"]})]
+Currency = Annotated[str, BeforeValidator(to_currency), Field(pattern=r"^[A-Z]{3}$"),
+                     WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"})]
 Slug = Annotated[str, BeforeValidator(to_slug), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]

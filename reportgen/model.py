@@ -75,9 +75,11 @@ LevelRating = Annotated[int, BeforeValidator(_level_key)]
 # --------------------------------------------------------------------------- team.yaml
 
 class Period(StrictModel):
-    name: Text
-    start: Day
-    end: Day
+    """The selling period the figures are computed for."""
+
+    name: Text = Field(description="The period's name, such as 'Q4 2026'.")
+    start: Day = Field(description="Its first day, YYYY-MM-DD.")
+    end: Day = Field(description="Its last day, YYYY-MM-DD (on or after start).")
 
     @model_validator(mode="after")
     def _start_not_after_end(self) -> Period:
@@ -87,9 +89,12 @@ class Period(StrictModel):
 
 
 class Scale(StrictModel):
-    min: WholeNumber = 1
-    max: WholeNumber = 5
-    target: WholeNumber = 4
+    """The rating scale, and the rating every rep should reach on every skill."""
+
+    min: WholeNumber = Field(1, description="The lowest rating (default 1).")
+    max: WholeNumber = Field(5, description="The highest rating (default 5).")
+    target: WholeNumber = Field(4, description="The rating every rep should reach (default 4);"
+                                " the gap to it makes the impact score.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Scale:
@@ -101,11 +106,16 @@ class Scale(StrictModel):
 
 
 class SkillDefinition(StrictModel):
-    id: Slug
-    name: Text
-    weight: PositiveNumber = 1.0
-    description: Text | None = None
-    levels: dict[LevelRating, Text] = Field(default_factory=dict)
+    """One skill of the team's framework."""
+
+    id: Slug = Field(description="The skill's id, used in rep files: lowercase letters,"
+                     " digits and dashes, unique in the framework.")
+    name: Text = Field(description="Display name, such as 'Deal strategy'.")
+    weight: PositiveNumber = Field(1.0, description="How much a gap in this skill costs"
+                                   " (above 0, default 1): impact score = weight × gap.")
+    description: Text | None = Field(None, description="What the skill is, in a sentence.")
+    levels: dict[LevelRating, Text] = Field(
+        default_factory=dict, description="What each rating looks like: {rating: behaviour}.")
 
 
 DEFAULT_SKILLS: tuple[SkillDefinition, ...] = tuple(
@@ -134,11 +144,14 @@ InitiativeStatus = Annotated[Literal["planned", "active", "done", "dropped"],
 class Initiative(StrictModel):
     """What the whole team does about a shared gap: training, a tool, a process change."""
 
-    skill: Text
-    what: Text
-    owner: Text | None = None
-    due: Day | None = None
-    status: InitiativeStatus = "active"
+    skill: Text = Field(description="The skill id (in the team's framework) of the gap it"
+                        " answers.")
+    what: Text = Field(description="What the team will do: a training, a tool, a process"
+                       " change.")
+    owner: Text | None = Field(None, description="Who runs it.")
+    due: Day | None = Field(None, description="When it should be done (YYYY-MM-DD).")
+    status: InitiativeStatus = Field("active", description="planned, active (default), done"
+                                     " or dropped.")
 
     @property
     def is_open(self) -> bool:
@@ -146,21 +159,33 @@ class Initiative(StrictModel):
 
 
 class Team(StrictModel):
-    name: Text
-    manager: Text
-    period: Period
-    currency: Currency = "USD"
-    quota: Money | None = None
-    scale: Scale = Scale()
-    coverage_target: PositiveNumber = 3.0
-    paper: Paper = "letter"
-    stale_after_days: Annotated[WholeNumber, Field(ge=0)] = 90
-    skills: tuple[SkillDefinition, ...] = DEFAULT_SKILLS
-    initiatives: tuple[Initiative, ...] = ()
-    # How often each rep should have a one-on-one (a rep file may say otherwise).
-    one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] = 14
-    # `encrypted`: every private field of the team's rep files must be sops-encrypted.
-    private_notes: PrivateNotes = "plain"
+    """A team: teams/<team-id>/team.yaml."""
+
+    name: Text = Field(description="The team's display name.")
+    manager: Text = Field(description="The manager's name (roadblocks owned by this name or"
+                          " 'manager' are the manager's).")
+    period: Period = Field(description="The selling period: name, start and end.")
+    currency: Currency = Field("USD", description="ISO 4217 code used to format money"
+                               " (default USD).")
+    quota: Money | None = Field(None, description="The manager's number; default: the sum of"
+                                " the reps' quotas.")
+    scale: Scale = Field(Scale(), description="The rating scale (default 1 to 5, target 4).")
+    coverage_target: PositiveNumber = Field(3.0, description="Healthy pipeline ÷ remaining"
+                                            " quota (default 3.0).")
+    paper: Paper = Field("letter", description="Paper size of the PDFs: letter or a4.")
+    stale_after_days: Annotated[WholeNumber, Field(ge=0)] = Field(
+        90, description="An assessment older than this many days is stale (default 90).")
+    skills: tuple[SkillDefinition, ...] = Field(
+        DEFAULT_SKILLS, description="The skill framework; default: the seven default skills.")
+    initiatives: tuple[Initiative, ...] = Field(
+        (), description="What the whole team does about a shared skill gap: {skill, what,"
+        " owner, due, status}.")
+    one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] = Field(
+        14, description="How often each rep should have a one-on-one, in days (default 14;"
+        " a rep file may override it).")
+    private_notes: PrivateNotes = Field(
+        "plain", description="'encrypted': every private field of the team's rep files must"
+        " be sops-encrypted (default 'plain').")
     sops: SopsMetadata | None = None
 
 
@@ -184,17 +209,20 @@ class Team(StrictModel):
 # ---------------------------------------------------------------------- reps/<id>.yaml
 
 class Results(BaseModel):
+    """The rep's figures: closed and pipeline, and any others as a number or short text."""
+
     # Other keys (win rate, meetings…) are shown as written; workspace.py rejects the ones
     # that look like typos of `closed` or `pipeline`.
     model_config = ConfigDict(extra="allow", frozen=True)
     __pydantic_extra__: dict[str, ResultValue]
 
-    closed: Money
-    pipeline: Money = 0
-    # The forecast: deals the rep commits to close this period, and the best case
-    # (commit plus upside). None when not recorded; figures count it as 0.
-    commit: Money | None = None
-    best_case: Money | None = None
+    closed: Money = Field(description="Closed-won revenue so far this period (0 or more).")
+    pipeline: Money = Field(0, description="Open qualified pipeline (default 0).")
+    # The forecast: None when not recorded; figures count it as 0.
+    commit: Money | None = Field(None, description="Deals the rep commits to close this"
+                                 " period, beyond closed (0 or more).")
+    best_case: Money | None = Field(None, description="Commit plus upside: what could close"
+                                    " this period beyond closed (0 or more, at least commit).")
 
     @property
     def others(self) -> dict[str, int | float | str]:
@@ -209,39 +237,54 @@ def _bare_rating_to_mapping(value: Any) -> Any:
 
 
 class Assessment(StrictModel):
-    rating: Rating
-    assessed: Day | None = None
-    evidence: Text | None = None
-    private: Text | None = None
-    # The rep's own rating of the skill (workspace.py checks it against the scale).
-    self: Rating | None = None
+    """A skill's rating, with when it was assessed and what was seen."""
+
+    rating: Rating = Field(description="A whole number within the team's scale.")
+    assessed: Day | None = Field(None, description="When you assessed it (YYYY-MM-DD);"
+                                 " older than stale_after_days is stale.")
+    evidence: Text | None = Field(None, description="What you saw, specifically (Markdown);"
+                                  " shown on the plan.")
+    private: Text | None = Field(None, description="Your own note (Markdown); never shown in"
+                                 " any output.")
+    # workspace.py checks it against the scale.
+    self: Rating | None = Field(None, description="The rep's own rating of the skill, within"
+                                " the scale; two points or more from yours is a topic.")
 
 
 SkillAssessment = Annotated[Assessment, BeforeValidator(_bare_rating_to_mapping)]
 
 
 class Goal(StrictModel):
-    goal: Text
-    due: Day | None = None
-    measure: Text | None = None
-    status: Text | None = None
+    """One of the rep's own goals."""
+
+    goal: Text = Field(description="The goal, in the rep's words.")
+    due: Day | None = Field(None, description="When it is due (YYYY-MM-DD).")
+    measure: Text | None = Field(None, description="How you both will know it is met.")
+    status: Text | None = Field(None, description="Free text, such as 'on track' or"
+                                " 'at risk'.")
 
 
 class Action(StrictModel):
-    do: Text
-    due: Day | None = None
-    done: Flag = False
+    """One step of a fix."""
+
+    do: Text = Field(description="What to do.")
+    due: Day | None = Field(None, description="By when (YYYY-MM-DD); past due and not done"
+                            " is overdue.")
+    done: Flag = Field(False, description="true once done (default false).")
 
 
 class Fix(StrictModel):
-    skill: Text
-    focus: Text | None = None
-    why: Text | None = None
-    measure: Text | None = None
-    status: FixStatus = "active"
-    started: Day | None = None
-    due: Day | None = None
-    actions: tuple[Action, ...] = ()
+    """A priority being coached: one skill, one behaviour to change."""
+
+    skill: Text = Field(description="The skill's id in the team's framework.")
+    focus: Text | None = Field(None, description="The specific behaviour to change.")
+    why: Text | None = Field(None, description="Why this fix, now.")
+    measure: Text | None = Field(None, description="How you will both know it worked.")
+    status: FixStatus = Field("active", description="planned, active (default), done or"
+                              " dropped; more than two active is a warning.")
+    started: Day | None = Field(None, description="When the fix started (YYYY-MM-DD).")
+    due: Day | None = Field(None, description="When it should be done (YYYY-MM-DD).")
+    actions: tuple[Action, ...] = Field((), description="The steps: {do, due, done}.")
 
     @property
     def in_flight(self) -> bool:
@@ -249,10 +292,13 @@ class Fix(StrictModel):
 
 
 class Roadblock(StrictModel):
-    issue: Text
-    owner: Text | None = None
-    raised: Day | None = None
-    resolved: Day | None = None
+    """Something in the rep's way; open while `resolved` is empty."""
+
+    issue: Text = Field(description="What is in the way.")
+    owner: Text | None = Field(None, description="Who removes it: manager, rep or a name.")
+    raised: Day | None = Field(None, description="When it was raised (YYYY-MM-DD).")
+    resolved: Day | None = Field(None, description="When it was removed (YYYY-MM-DD); empty"
+                                 " while open.")
 
     @property
     def is_open(self) -> bool:
@@ -262,38 +308,52 @@ class Roadblock(StrictModel):
 class MeetingAction(StrictModel):
     """Something agreed at a one-on-one, by the rep or by the manager."""
 
-    do: Text
-    owner: ActionOwner = "rep"
-    due: Day | None = None
-    done: Flag = False
+    do: Text = Field(description="What was agreed.")
+    owner: ActionOwner = Field("rep", description="Who does it: rep (default) or manager.")
+    due: Day | None = Field(None, description="By when (YYYY-MM-DD).")
+    done: Flag = Field(False, description="true once done.")
 
 
 class OneOnOne(StrictModel):
-    date: Day
-    notes: Text | None = None
-    private: Text | None = None
-    actions: tuple[MeetingAction, ...] = ()
-    acknowledged: Flag = False  # the rep agreed to what was written (git dates it)
+    """One coaching conversation (a future date: the next meeting)."""
+
+    date: Day = Field(description="The day of the one-on-one (YYYY-MM-DD); a date after"
+                      " today is the next meeting.")
+    notes: Text | None = Field(None, description="What you agreed (Markdown); the latest three"
+                               " are on the plan.")
+    private: Text | None = Field(None, description="Your own note (Markdown); never shown in"
+                                 " any output.")
+    actions: tuple[MeetingAction, ...] = Field(
+        (), description="What was agreed, both ways: {do, owner (rep|manager), due, done}.")
+    acknowledged: Flag = Field(False, description="The rep agreed to what was written (git"
+                               " dates it).")
 
 
 class Rep(StrictModel):
-    name: Text
-    role: Text | None = None
-    territory: Text | None = None
-    email: Text | None = None
-    start_date: Day | None = None
-    # The day the rep left: their closed business still counts for the team, but they
-    # get no plan and leave the coaching views from that day.
-    departed: Day | None = None
-    quota: Money
-    results: Results
-    skills: dict[str, SkillAssessment] = Field(default_factory=dict)
-    goals: tuple[Goal, ...] = ()
-    fixes: tuple[Fix, ...] = ()
-    roadblocks: tuple[Roadblock, ...] = ()
-    one_on_ones: tuple[OneOnOne, ...] = ()
-    # Overrides the team's cadence (e.g. 7 for a new hire).
-    one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] | None = None
+    """A rep: teams/<team-id>/reps/<rep-id>.yaml."""
+
+    name: Text = Field(description="The rep's name.")
+    role: Text | None = Field(None, description="Job title, such as 'Account Executive'.")
+    territory: Text | None = Field(None, description="Territory or segment.")
+    email: Text | None = Field(None, description="Email address.")
+    start_date: Day | None = Field(None, description="First day in the role (YYYY-MM-DD): a"
+                                   " mid-period hire's pace counts from here.")
+    departed: Day | None = Field(None, description="The day the rep left: their closed"
+                                 " business still counts, but no plan from that day.")
+    quota: Money = Field(description="The rep's number for the period (0 or more).")
+    results: Results = Field(description="closed (required), pipeline, commit, best_case and"
+                             " other figures.")
+    skills: dict[str, SkillAssessment] = Field(
+        default_factory=dict, description="Ratings by skill id: a bare rating, or {rating,"
+        " assessed, evidence, private, self}.")
+    goals: tuple[Goal, ...] = Field((), description="The rep's own goals.")
+    fixes: tuple[Fix, ...] = Field((), description="The one or two priorities being coached"
+                                   " now, and past ones.")
+    roadblocks: tuple[Roadblock, ...] = Field((), description="What is in the rep's way.")
+    one_on_ones: tuple[OneOnOne, ...] = Field((), description="The coaching log.")
+    one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] | None = Field(
+        None, description="This rep's one-on-one cadence in days, overriding the team's"
+        " (e.g. 7 for a new hire).")
     sops: SopsMetadata | None = None
 
 

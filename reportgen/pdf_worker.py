@@ -32,7 +32,11 @@ def main() -> None:
 
         renderer = PdfRenderer(asset_folders)
     except Exception as error:
-        write_frame(answers, Ready(f"{type(error).__name__}: {error}"))
+        from reportgen.system_libraries import missing_libraries_message
+
+        missing = missing_libraries_message(error)
+        write_frame(answers, Ready(missing or f"{type(error).__name__}: {error}",
+                                   missing_libraries=missing is not None))
         return
     write_frame(answers, Ready())
     crash_on = os.environ.get(CRASH_FOR_TESTS)

@@ -83,6 +83,10 @@ class WorkerFailed(Exception):
     """The PDF renderer could not start, or raised an error on a document."""
 
 
+class MissingLibraries(WorkerFailed):
+    """WeasyPrint's system libraries are not installed; the message says what to install."""
+
+
 # ------------------------------------------------------------------------ the pipe
 
 def write_frame(stream: IO[bytes], message: Any) -> None:
@@ -109,6 +113,8 @@ class Ready:
     """Sent by a worker once WeasyPrint is loaded (or `error` if it could not be)."""
 
     error: str | None = None
+    # The error is WeasyPrint's system libraries missing: `error` says what to install.
+    missing_libraries: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,8 @@ class _Process:
         try:
             if not self.ready:
                 ready = read_frame(self.from_worker)
+                if ready.error is not None and ready.missing_libraries:
+                    raise MissingLibraries(ready.error)
                 if ready.error is not None:
                     raise WorkerFailed(f"the PDF renderer could not start: {ready.error}")
                 self.ready = True
@@ -338,6 +346,13 @@ class PdfWorkers:
             self.tasks.put(_STOP)
         for thread in self.threads:
             thread.join()
+        if failed:
+            # Documents that finished while the build was failing: nobody will put them
+            # in place, so their temporary files go now.
+            while not self.results.empty():
+                outcome = self.results.get()
+                if isinstance(outcome, PdfResult):
+                    outcome.temporary.unlink(missing_ok=True)
         # Ready to start afresh (a watch goes on after a failed build).
         self.threads, self.processes = [], []
         self.tasks, self.results = queue.Queue(), queue.Queue()

@@ -98,3 +98,29 @@ def example_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("example-output")
     report = build(EXAMPLE, BuildOptions(as_of=date.fromisoformat(AS_OF), out=out, jobs=2))
     return out, report
+
+
+@pytest.fixture(scope="session")
+def pdf_workers():
+    """One warm PDF worker for the tests of this process, as `reportgen watch` keeps
+    them: for tests about what a build writes rather than how it starts its workers.
+    Starting WeasyPrint costs about a second per build otherwise."""
+    from reportgen.pdf_workers import PdfWorkers
+
+    workers = PdfWorkers([], 1)
+    yield workers
+    workers.close()
+
+
+def pytest_configure(config):
+    # pytest-xdist registers this mark itself; without xdist (-p no:xdist) it is unknown.
+    config.addinivalue_line("markers", "xdist_group(name): run in one xdist worker")
+
+
+def pytest_collection_modifyitems(items):
+    """With pytest-xdist's `--dist loadgroup` (the README's test command), every test that
+    uses the session's build of the example runs in the same worker process, so the
+    example is built once."""
+    for item in items:
+        if "example_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("example_build"))

@@ -186,15 +186,15 @@ def test_html_only_build_for_one_rep(workspace, tmp_path):
     assert (out / "index.html").is_file()
 
 
-def test_paper_size_from_team_and_flag(workspace, tmp_path):
+def test_paper_size_from_team_and_flag(workspace, tmp_path, pdf_workers):
     root = workspace(team=TEAM_YAML + "paper: a4\n")
     out = tmp_path / "out"
     build(root, BuildOptions(as_of=date(2026, 11, 15), out=out, formats=("pdf",),
-                             reps=("ann",)))
+                             reps=("ann",)), workers=pdf_workers)
     box = pypdf.PdfReader(out / "core" / "reps" / "ann.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
     build(root, BuildOptions(as_of=date(2026, 11, 15), out=out, formats=("pdf",),
-                             reps=("ann",), paper="letter"))
+                             reps=("ann",), paper="letter"), workers=pdf_workers)
     box = pypdf.PdfReader(out / "core" / "reps" / "ann.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 

@@ -34,15 +34,15 @@ def two_reps(workspace):
     return workspace(reps={"ann": REP_YAML, "bob": REP_YAML.replace("Ann Lee", "Bob Roy")})
 
 
-def test_same_inputs_give_the_same_bytes_whatever_jobs_and_hash_seed(tmp_path):
-    outputs = []
-    for jobs, seed in (("1", "1"), ("2", "12345")):
-        out = tmp_path / f"out-{jobs}"
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "reportgen", "build", str(EXAMPLE), "--out",
-                        str(out), "--as-of", "2026-11-26", "--jobs", jobs, "-q"],
-                       check=True, env=env)
-        outputs.append(snapshot(out))
+def test_same_inputs_give_the_same_bytes_whatever_jobs_and_hash_seed(tmp_path, example_build):
+    # One build from the command line with one worker and a fixed hash seed; the other
+    # is the session's build of the example, in this process (random seed), two workers.
+    out = tmp_path / "out-1"
+    env = {**os.environ, "PYTHONHASHSEED": "1"}
+    subprocess.run([sys.executable, "-m", "reportgen", "build", str(EXAMPLE), "--out",
+                    str(out), "--as-of", "2026-11-26", "--jobs", "1", "-q"],
+                   check=True, env=env)
+    outputs = [snapshot(out), snapshot(example_build[0])]
     # The manifest records each file's modification time by design; the documents
     # themselves must not differ by a byte.
     first, second = ({name: data for name, data in output.items() if name != MANIFEST_NAME}
@@ -53,22 +53,23 @@ def test_same_inputs_give_the_same_bytes_whatever_jobs_and_hash_seed(tmp_path):
     assert any(name.endswith(".pdf") for name in first)
 
 
-def test_noop_rebuild_writes_nothing(two_reps, tmp_path):
+def test_noop_rebuild_writes_nothing(two_reps, tmp_path, pdf_workers):
     out = tmp_path / "out"
-    build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     before = mtimes(out)
-    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     assert report.nothing_to_do and report.built == []
     assert mtimes(out) == before
 
 
-def test_changing_one_rep_rebuilds_its_plan_its_scorecard_and_the_index(two_reps, tmp_path):
+def test_changing_one_rep_rebuilds_its_plan_its_scorecard_and_the_index(two_reps, tmp_path,
+                                                                        pdf_workers):
     out = tmp_path / "out"
-    build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     before = mtimes(out)
     rep_file = two_reps / "teams" / "core" / "reps" / "bob.yaml"
     rep_file.write_text(rep_file.read_text().replace("closed: 50000", "closed: 60000"))
-    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     assert sorted(report.built) == ["core/reps/bob.html", "core/reps/bob.pdf",
                                     "core/scorecard.html", "core/scorecard.pdf", "index.html"]
     after = mtimes(out)
@@ -103,26 +104,26 @@ def test_force_and_a_new_date_rebuild_everything(two_reps, tmp_path):
     assert sorted(later.built) == expected
 
 
-def test_outputs_of_removed_reps_and_teams_are_deleted(two_reps, tmp_path):
+def test_outputs_of_removed_reps_and_teams_are_deleted(two_reps, tmp_path, pdf_workers):
     out = tmp_path / "out"
-    build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     (out / "core" / "reps" / "notes-by-hand.txt").write_text("mine")
     (two_reps / "teams" / "core" / "reps" / "bob.yaml").unlink()
-    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     assert report.removed == ["core/reps/bob.html", "core/reps/bob.pdf"]
     assert not (out / "core" / "reps" / "bob.pdf").exists()
     # A file reportgen did not write is never touched.
     assert (out / "core" / "reps" / "notes-by-hand.txt").read_text() == "mine"
 
 
-def test_bad_data_leaves_the_previous_output_byte_identical(two_reps, tmp_path):
+def test_bad_data_leaves_the_previous_output_byte_identical(two_reps, tmp_path, pdf_workers):
     out = tmp_path / "out"
-    build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     before = snapshot(out)
     rep_file = two_reps / "teams" / "core" / "reps" / "ann.yaml"
     rep_file.write_text(rep_file.read_text().replace("quota: 100000", "quota: -1"))
     with pytest.raises(Exception, match="negative"):
-        build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+        build(two_reps, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     assert snapshot(out) == before
 
 
@@ -220,7 +221,7 @@ def test_renaming_a_rep_rebuilds_the_scorecard_that_links_it(two_reps, tmp_path)
     assert report.removed == ["core/reps/bob.html"]
 
 
-def test_an_incremental_build_gives_what_a_full_build_gives(workspace, tmp_path):
+def test_an_incremental_build_gives_what_a_full_build_gives(workspace, tmp_path, pdf_workers):
     """Unchanged teams are not read again: their index lines and warnings come from the
     last build's manifest. Whatever was kept, the result must equal a build from scratch."""
     stale = REP_YAML.replace("prospecting: 3", "prospecting: {rating: 3, assessed: 2025-01-01}")
@@ -228,15 +229,16 @@ def test_an_incremental_build_gives_what_a_full_build_gives(workspace, tmp_path)
     root = workspace(team_id="east", reps={"cy": stale.replace("Ann Lee", "Cy Moss")
                                            .replace("closed: 50000", "closed: 12345.67")})
     out, fresh = tmp_path / "out", tmp_path / "fresh"
-    build(root, BuildOptions(as_of=AS_OF, out=out))
+    build(root, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
     edits = [("teams/core/reps/bob.yaml", "closed: 50000", "closed: 99000"),
              ("teams/east/team.yaml", "Test Team", "East Team"),
              ("teams/core/reps/ann.yaml", "quota: 100000", "quota: 300000")]
     for file, old, new in edits:
         path = root / file
         path.write_text(path.read_text().replace(old, new))
-        incremental = build(root, BuildOptions(as_of=AS_OF, out=out))
-        full = build(root, BuildOptions(as_of=AS_OF, out=fresh, force=True))
+        incremental = build(root, BuildOptions(as_of=AS_OF, out=out), workers=pdf_workers)
+        full = build(root, BuildOptions(as_of=AS_OF, out=fresh, force=True),
+                     workers=pdf_workers)
         assert incremental.warnings == full.warnings
         assert any(w.file == "teams/east/reps/cy.yaml" for w in incremental.warnings)
         kept, rebuilt = snapshot(out), snapshot(fresh)
