@@ -236,7 +236,7 @@ def _check_team(job: tuple[Path, Path, date, History | None]
         problems.extend(analysis.warnings)
         for rep in analysis.reps:
             problems.extend(rep.warnings)
-            problems.extend(note_warnings(analysis, rep))
+            problems.extend(note_warnings(analysis, rep, as_of))
     return 1, len(team_file.reps), problems
 
 

@@ -642,8 +642,14 @@ def _check_team(job: tuple[Path, _TeamListing, date, History | None, Baseline | 
     if team_file is None or any(problem.is_error for problem in found):
         return found, (team.id, None)
     analysis = analyse_team(team_file, as_of, history, since)
+    from reportgen.views import note_warnings
+
+    # The notes' warnings too (an image not embedded…), as `validate` gives them: so
+    # --strict stops on them before anything renders, with every warning listed.
     team_warnings = [*found, *analysis.warnings,
-                     *(w for rep in analysis.reps for w in rep.warnings)]
+                     *(w for rep in analysis.reps for w in rep.warnings),
+                     *(w for rep in analysis.active_reps
+                       for w in note_warnings(analysis, rep, as_of))]
     return found, (team.id, TeamRecord(team.key, to_json(summarise(analysis)),
                                        [_warning_json(w) for w in sorted(team_warnings)]))
 

@@ -73,7 +73,7 @@ def attainment_bar(attainment: Fraction | None, elapsed: Fraction, *, width: int
 
 
 TREND_WIDTH = 64
-TREND_HEIGHT = 24
+TREND_HEIGHT = 16
 
 
 def skill_trend(points: list[tuple[date, int]] | tuple[tuple[date, int], ...], low: int,
@@ -82,7 +82,7 @@ def skill_trend(points: list[tuple[date, int]] | tuple[tuple[date, int], ...], l
     reads in black and white): hollow dots for the past, a filled one for now."""
     if not points:
         return Markup("")
-    pad = 4
+    pad = 3
     step = (TREND_WIDTH - 2 * pad) / max(len(points) - 1, 1)
 
     def y(rating: int) -> float:

@@ -186,7 +186,8 @@ class Team(StrictModel):
     private_notes: PrivateNotes = Field(
         "plain", description="'encrypted': every private field of the team's rep files must"
         " be sops-encrypted (default 'plain').")
-    sops: SopsMetadata | None = None
+    sops: SopsMetadata | None = Field(None, description="Written by sops when private"
+                                      " fields are encrypted; never read by reportgen.")
 
 
     @field_validator("skills")
@@ -354,7 +355,8 @@ class Rep(StrictModel):
     one_on_one_every_days: Annotated[WholeNumber, Field(ge=1)] | None = Field(
         None, description="This rep's one-on-one cadence in days, overriding the team's"
         " (e.g. 7 for a new hire).")
-    sops: SopsMetadata | None = None
+    sops: SopsMetadata | None = Field(None, description="Written by sops when private"
+                                      " fields are encrypted; never read by reportgen.")
 
 
 def latest_first(one_on_ones: tuple[OneOnOne, ...]) -> list[OneOnOne]:

@@ -41,6 +41,10 @@ def team_rollup(team: TeamAnalysis) -> dict[str, Any]:
         "forecast_commit": forecast.forecast_commit,
         "forecast_best_case": forecast.forecast_best_case,
         "coverage_target": model.coverage_target,
+        # Reps still on the team whose one-on-one cadence is overdue (the seed's first
+        # duty, constant work with each person, seen from the VP's chair).
+        "cadence_overdue": [rep.file.rep.name for rep in team.active_reps
+                            if rep.record is not None and rep.record.cadence.overdue],
         "gaps": [{
             "skill": response.gap.skill.id, "name": response.gap.skill.name,
             "below": len(response.gap.below_target), "rated": response.gap.rated,

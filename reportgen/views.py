@@ -132,7 +132,7 @@ def over_time_context(team: TeamAnalysis, rep: RepAnalysis) -> dict[str, Any]:
     }
 
 
-def note_warnings(team: TeamAnalysis, rep: RepAnalysis) -> list[Problem]:
+def note_warnings(team: TeamAnalysis, rep: RepAnalysis, as_of: date) -> list[Problem]:
     """What the rep's notes raise when their plan is made (an image not embedded, a note
     shown as written): `validate` reports them too, so that `validate --strict` fails
     where `build --strict` would. The plan is only made when some text of the rep's
@@ -147,7 +147,7 @@ def note_warnings(team: TeamAnalysis, rep: RepAnalysis) -> list[Problem]:
         elif isinstance(value, list):
             pending.extend(value)
         elif isinstance(value, Scalar) and may_warn(value.raw):
-            return plan_context(team, rep)[1]
+            return plan_context(team, rep, as_of)[1]
     return []
 
 

@@ -56,8 +56,9 @@ def test_the_editor_reads_dates_as_text():
 
 def test_every_example_file_is_valid_against_the_committed_schema():
     team_validator, rep_validator = validator(committed("team")), validator(committed("rep"))
-    files = [EXAMPLE_TEAM / "team.yaml", *sorted((EXAMPLE_TEAM / "reps").glob("*.yaml"))]
-    assert len(files) == 7
+    files = sorted((EXAMPLE / "teams").glob("*/team.yaml")) + sorted(
+        (EXAMPLE / "teams").glob("*/reps/*.yaml"))
+    assert len(files) == 12  # two teams, ten reps
     for path in files:
         chosen = team_validator if path.name == "team.yaml" else rep_validator
         errors = [error.message for error in chosen.iter_errors(editor_reads(path))]

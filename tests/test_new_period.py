@@ -34,7 +34,7 @@ def test_new_period_resets_figures_carries_open_items_and_keeps_comments(example
     priya_file = example / "teams/west-enterprise/reps/priya-raman.yaml"
     # Forecast figures (SPEC: results.commit and best_case) restart at 0 too.
     priya_file.write_text(priya_file.read_text().replace(
-        "  pipeline: 610000\n",
+        "  pipeline: 610000\n  commit: 40000\n  best_case: 160000\n",
         "  pipeline: 610000  # qualified only\n  commit: 90000\n  best_case: 150000\n")
         .replace("\nroadblocks:\n", "\n# What is in her way, and who removes it\nroadblocks:\n"))
     result = invoke("new-period", "west-enterprise", *Q1, "--as-of", "2026-12-28")
@@ -56,7 +56,7 @@ def test_new_period_resets_figures_carries_open_items_and_keeps_comments(example
         assert rep.roadblocks == tuple(road for road in old.roadblocks if road.is_open)
         assert all(goal.status != "done" for goal in rep.goals)
     priya = next(rep.rep for rep in after.reps if rep.id == "priya-raman")
-    assert priya.results.others["commit"] == 0 and priya.results.others["best_case"] == 0
+    assert priya.results.commit == 0 and priya.results.best_case == 0
 
     text = priya_file.read_text()
     assert text.startswith("# yaml-language-server: $schema=../../../schema/rep.schema.json\n")
@@ -75,10 +75,10 @@ def test_new_period_resets_figures_carries_open_items_and_keeps_comments(example
             " best_case 150000 → 0") in out
     assert "removed 1 finished fix (time-management)" in out
     # Goals and fixes due last quarter are pointed at, with their lines.
-    assert "priya-raman.yaml:56:10: warning: goals[0].due: this goal was due 2026-12-15" \
+    assert "priya-raman.yaml:49:10: warning: goals[0].due: this goal was due 2026-12-15" \
         in result.stderr
     assert ": warning: fixes[0].due: this fix was due" in result.stderr
-    assert "west-enterprise is in Q1 2027 now: 7 files updated" in result.stderr
+    assert "west-enterprise is in Q1 2027 now: 8 files updated" in result.stderr
     assert "private" not in out.lower()
 
 

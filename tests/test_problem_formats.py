@@ -14,22 +14,28 @@ from click.testing import CliRunner
 
 from reportgen.cli import cli
 from tests.conftest import REP_YAML, REPO, write_workspace
+from tests.gitrepo import Repo
 
 GOLDEN = REPO / "tests" / "golden" / "problems"
 AS_OF = "2026-11-26"
 # One error (a typo) and one warning (an overdue action) in a workspace kept in a
-# subfolder of the repository, as many teams do.
+# subfolder of a git repository, as many teams do (one-on-ones on cadence, committed:
+# no other warning).
 BROKEN = REP_YAML.replace("quota: 100000", "qouta: 100000\nquota: 100000") + """\
 fixes:
   - skill: prospecting
     actions:
       - {do: "Call 20 accounts, 100% of them", due: 2026-11-01}
+one_on_ones:
+  - {date: 2026-11-20}
 """
 WARNED = REP_YAML + """\
 fixes:
   - skill: prospecting
     actions:
       - {do: "Call 20 accounts, 100% of them", due: 2026-11-01}
+one_on_ones:
+  - {date: 2026-11-20}
 """
 
 
@@ -38,6 +44,7 @@ def repository(tmp_path, monkeypatch):
     """cwd = the repository's root; the workspace is its `sales/` folder."""
     write_workspace(tmp_path / "sales", reps={"ann": WARNED}, team_id="core")
     write_workspace(tmp_path / "sales", reps={"bob": BROKEN}, team_id="west")
+    Repo(tmp_path).commit("2026-11-20", "the team's files")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
@@ -124,8 +131,10 @@ def test_quiet_prints_errors_and_one_line_of_counts(repository):
 
 
 def test_a_rep_build_prints_what_it_wrote_and_only_that_reps_warnings(tmp_path, monkeypatch):
-    other = REP_YAML.replace("  prospecting: 3\n", "")  # warns: unassessed
+    other = REP_YAML.replace("  prospecting: 3\n", "") + (  # warns: unassessed
+        "one_on_ones:\n  - {date: 2026-11-20}\n")
     root = write_workspace(tmp_path / "ws", reps={"ann": WARNED, "cy": other})
+    Repo(root).commit("2026-11-20", "the team's files")
     monkeypatch.chdir(root / "teams")
     result = invoke("build", "--rep", "core/cy", "--as-of", AS_OF, "--format", "html")
     assert result.exit_code == 0, result.output

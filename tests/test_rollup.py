@@ -138,3 +138,18 @@ def test_export_carries_the_forecast_keys(tmp_path):
     assert (reps["a1"]["commit"], reps["a1"]["best_case"]) == (100, 200)
     assert (reps["a2"]["commit"], reps["a2"]["best_case"]) == (0, 0)  # absent: 0
     assert re.fullmatch(r"\d{4}-\d\d-\d\d|None", str(reps["a1"]["departed"]))
+
+
+def test_the_index_names_reps_whose_one_on_ones_are_overdue(tmp_path):
+    write_workspace(tmp_path, TEAM_YAML, {
+        # Last one-on-one 26 days before as_of, with the team's 14-day cadence: overdue.
+        "ann": rep_yaml("Ann", 600, 300, extra="one_on_ones:\n  - {date: 2026-10-20}\n"),
+        # Every 7 days, last seen 3 days ago: on cadence.
+        "bo": rep_yaml("Bo", 600, 300, extra="one_on_one_every_days: 7\n"
+                       "one_on_ones:\n  - {date: 2026-11-12}\n"),
+    })
+    out = tmp_path / "out"
+    build(tmp_path, BuildOptions(as_of=AS_OF, out=out, formats=("html",), jobs=1))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "one-on-one overdue: Ann<" in index
+    assert "Bo<" not in index.split("one-on-one overdue:")[1].split("</small>")[0]
