@@ -12,8 +12,8 @@ build's worker does; then the two are timed in turn, document by document, round
 round (interleaved, so a machine busy with other work slows both alike). Printed per
 document: the median and best of the rounds for each, current ÷ baseline, the page
 count of each PDF, and, where /usr/bin/chromium exists, headless Chromium's time to
-print the same HTML (the stylesheet linked; a fresh Chromium per document, so its
-start-up is shown apart and taken off: reference only).
+print the same HTML (the stylesheet linked; a fresh Chromium per document, its start-up
+included and shown apart as the time of a blank page: reference only).
 
 `--profile DOC` writes cProfile stats of one render of document DOC (a number from the
 list) for each side to /tmp/render-{baseline,current}.prof. `--pages DIR` writes both
@@ -134,7 +134,7 @@ def main() -> None:
             for number, document in enumerate(sides[1].documents):
                 chromium[number] = min(chromium_seconds(Path(document["html"]),
                                                         root / "chromium.pdf")
-                                       for _ in range(2)) - chromium_start
+                                       for _ in range(2))
 
     print(f"warm render, {options.rounds} rounds interleaved; baseline {options.baseline_rev}"
           f" vs this checkout (seconds; pages in brackets)")
@@ -165,8 +165,8 @@ def main() -> None:
     if chromium_start is not None:
         plans = [seconds for seconds, name in zip(chromium, names, strict=True)
                  if seconds is not None and not name.endswith("/scorecard")]
-        print(f"chromium: start-up and a blank page {chromium_start:.3f} s (taken off each"
-              f" document's time above); median plan {statistics.median(plans):.3f} s")
+        print(f"chromium (a fresh process per document, start-up included): median plan"
+              f" {statistics.median(plans):.3f} s; a blank page {chromium_start:.3f} s")
     if options.profile is not None:
         print("profiles: /tmp/render-baseline.prof /tmp/render-current.prof"
               f" (document {options.profile})")
