@@ -2,6 +2,7 @@
 
     python bench/render_bench.py [--baseline-rev REV] [--rounds N] [--profile DOC]
                                  [--pages DIR] [--no-chromium]
+                                 [--workspace DIR]
 
 The example workspace with its quarter of history (`scripts/make_example_history.py`)
 is rendered by two worker-like processes (`render_worker.py`): one runs this checkout,
@@ -88,13 +89,16 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=None, metavar="DOC")
     parser.add_argument("--pages", type=Path, default=None, metavar="DIR")
     parser.add_argument("--no-chromium", action="store_true")
+    parser.add_argument("--workspace", type=Path, default=None,
+                        help="render this workspace instead of the example with its history")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="render-bench-") as temp:
         root = Path(temp)
-        workspace = root / "example"
-        subprocess.run([sys.executable, str(REPO / "scripts" / "make_example_history.py"),
-                        str(workspace)], check=True, capture_output=True)
+        workspace = options.workspace or root / "example"
+        if options.workspace is None:
+            subprocess.run([sys.executable, str(REPO / "scripts" / "make_example_history.py"),
+                            str(workspace)], check=True, capture_output=True)
         baseline_tree = root / "baseline"
         baseline_tree.mkdir()
         export_tree(options.baseline_rev, baseline_tree)
