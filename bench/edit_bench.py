@@ -36,7 +36,9 @@ from render_bench import BASELINE_REV, REPO, export_tree
 
 def reportgen(tree: Path, args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
     environment = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.Popen([sys.executable, "-m", "reportgen", *args], env=environment,
+    # -P: `python -m` would otherwise put the current folder (this checkout, when run
+    # from it) ahead of PYTHONPATH, and the baseline would run this code.
+    return subprocess.Popen([sys.executable, "-P", "-m", "reportgen", *args], env=environment,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
 
 
