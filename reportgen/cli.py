@@ -553,8 +553,9 @@ def _about_reps(problem: Problem, reps: tuple[str, ...]) -> bool:
 @JOBS
 @PAPER
 @PDF_TIME_LIMIT
-@click.option("--interval", type=click.FloatRange(min=0.1), default=0.5, show_default=True,
-              metavar="SECONDS", help="How often to look for changed files.")
+@click.option("--interval", type=click.FloatRange(min=0.1), default=0.2, show_default=True,
+              metavar="SECONDS", help="How often to look for changed files (a look is one"
+              " stat per input file: cheap even for 500 reps).")
 @user_errors_exit
 def watch(workspace: Path | None, out: Path | None, output_format: str, as_of: date | None,
           jobs: int | None, paper: str | None, pdf_time_limit: float | None,

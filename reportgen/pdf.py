@@ -93,6 +93,13 @@ class RenderedPdf:
 
 
 STYLESHEET = "reportgen.css"
+# The PDF's layout (floats and blocks instead of the screen's grid and flex), applied
+# after STYLESHEET: see the comment at its top.
+PRINT_STYLESHEET = "reportgen-print.css"
+
+
+def _first(asset_folders: list[Path], name: str) -> Path | None:
+    return next((folder / name for folder in asset_folders if (folder / name).is_file()), None)
 
 
 class PdfRenderer:
@@ -104,14 +111,22 @@ class PdfRenderer:
         self.font_config = FontConfiguration()
         self.image_cache: dict[str, object] = {}
         self.base_url = asset_folders[0].resolve().as_uri() + "/"
-        sheet = next((folder / STYLESHEET for folder in asset_folders
-                      if (folder / STYLESHEET).is_file()), None)
+        self.stylesheet_paths = [sheet for sheet in (_first(asset_folders, STYLESHEET),
+                                                     _first(asset_folders, PRINT_STYLESHEET))
+                                 if sheet is not None]
         self.stylesheet_fetcher = LockedFetcher(asset_folders)
         with _weasyprint_warnings() as messages:
-            # Parsing the stylesheet and loading its fonts once, instead of for every
+            # Parsing the stylesheets and loading their fonts once, instead of for every
             # document, is about a seventh of the time of a plan.
-            self.stylesheets = [CSS(url=sheet.resolve().as_uri(), font_config=self.font_config,
-                                    url_fetcher=self.stylesheet_fetcher)] if sheet else []
+            # One CSS object from both files: WeasyPrint matches every element against
+            # each stylesheet separately, so one sheet is one matching pass, not two.
+            # (The print sheet uses no url(): its base is the main sheet's.)
+            self.stylesheets = [CSS(string="\n".join(sheet.read_text(encoding="utf-8")
+                                                     for sheet in self.stylesheet_paths),
+                                    base_url=self.stylesheet_paths[0].resolve().as_uri(),
+                                    font_config=self.font_config,
+                                    url_fetcher=self.stylesheet_fetcher)
+                                ] if self.stylesheet_paths else []
         self.stylesheet_warnings = tuple(messages)
 
     def render(self, html: str) -> RenderedPdf:

@@ -75,8 +75,14 @@ class Round:
     error: DataError | BuildError | None = None
 
 
+# After a change is seen, how long the files must stay unchanged before the build: an
+# editor's save (a write and a rename) is over well within it, and waiting the whole
+# polling interval again put up to half a second between a save and its PDF.
+SETTLE_SECONDS = 0.1
+
+
 def watch(workspace: Path, options: Callable[[], BuildOptions],
-          on_round: Callable[[Round], None], *, interval: float = 0.5,
+          on_round: Callable[[Round], None], *, interval: float = 0.2,
           stop: threading.Event | None = None) -> None:
     """Build now, then after every change, until `stop` is set (or Ctrl-C).
 
@@ -96,7 +102,7 @@ def watch(workspace: Path, options: Callable[[], BuildOptions],
         while not stop.is_set():
             current = input_signature(workspace)
             if current != built:
-                if built is not None and stop.wait(interval):
+                if built is not None and stop.wait(min(interval, SETTLE_SECONDS)):
                     break
                 if input_signature(workspace) != current:
                     continue  # still being written: wait until it settles

@@ -1,0 +1,106 @@
+"""The PDF's layout stays on WeasyPrint's cheap paths, and says the same as the screen.
+
+The print stylesheet (templates/assets/reportgen-print.css) replaces the screen's grid,
+flex and multi-column boxes; these tests lay out every example plan and scorecard as the
+PDF worker does and look at the boxes WeasyPrint made. (Speed itself is measured in
+bench/render_bench.py, never here.)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from weasyprint import HTML
+
+from reportgen.analysis import analyse
+from reportgen.history import read_history
+from reportgen.pdf import PdfRenderer
+from reportgen.render import Renderer
+from reportgen.workspace import load_workspace
+from tests.conftest import AS_OF, EXAMPLE
+
+
+def _documents() -> list[tuple[str, str]]:
+    as_of = date.fromisoformat(AS_OF)
+    analysis = analyse(load_workspace(EXAMPLE), as_of, read_history(EXAMPLE))
+    renderer = Renderer(EXAMPLE, target="pdf")
+    documents = []
+    for team in analysis.teams:
+        documents += [(f"{team.id}/{rep.id}", renderer.plan(as_of, team, rep).html)
+                      for rep in team.reps]
+        documents.append((f"{team.id}/scorecard", renderer.scorecard(as_of, team).html))
+    return documents
+
+
+DOCUMENTS = _documents()
+
+
+@pytest.fixture(scope="module")
+def pdf_renderer() -> PdfRenderer:
+    return PdfRenderer([folder / "assets" for folder in Renderer(EXAMPLE, target="pdf").folders])
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _laid_out(renderer: PdfRenderer, html: str):
+    return HTML(string=html, base_url=renderer.base_url).render(
+        font_config=renderer.font_config, stylesheets=renderer.stylesheets)
+
+
+@pytest.mark.parametrize("name,html", DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+def test_no_grid_flex_or_columns_in_the_pdf(pdf_renderer, name, html):
+    document = _laid_out(pdf_renderer, html)
+    slow = sorted({f"{box.element_tag}.{box.element.get('class')}: {box.style['display']}"
+                   for page in document.pages for box in _boxes(page._page_box)
+                   if set(box.style["display"]) & {"grid", "flex", "inline-grid", "inline-flex"}
+                   or box.style["column_count"] != "auto"})
+    assert slow == []
+
+
+@pytest.mark.parametrize("name,html", [d for d in DOCUMENTS if "scorecard" not in d[0]],
+                         ids=[name for name, _ in DOCUMENTS if "scorecard" not in name])
+def test_plans_draw_no_dotted_or_dashed_borders(pdf_renderer, name, html):
+    document = _laid_out(pdf_renderer, html)
+    dotted = sorted({f"{box.element_tag}.{box.element.get('class')}"
+                     for page in document.pages for box in _boxes(page._page_box)
+                     for side in ("top", "right", "bottom", "left")
+                     if box.style[f"border_{side}_style"] in ("dotted", "dashed")
+                     and box.style[f"border_{side}_width"]})
+    assert dotted == []
+
+
+def test_the_pdf_applies_the_print_stylesheet_after_the_shared_one(pdf_renderer):
+    names = [Path(sheet).name for sheet in pdf_renderer.stylesheet_paths]
+    assert names == ["reportgen.css", "reportgen-print.css"]
+
+
+@pytest.mark.parametrize("name,html", DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+def test_the_numbers_sit_side_by_side_and_the_tiles_four_to_a_row(pdf_renderer, name, html):
+    """What the grid did, the inline blocks still do: the attainment left of the
+    figure tiles, tiles in rows of four (two on the scorecard) of equal width."""
+    document = _laid_out(pdf_renderer, html)
+    boxes = list(_boxes(document.pages[0]._page_box))
+
+    def with_class(name: str):
+        return [box for box in boxes if box.element is not None
+                and name in (box.element.get("class") or "").split()
+                and box.element_tag in ("div", "dl")]
+
+    attainment = with_class("attainment")[0]
+    stats = with_class("stats")[0]
+    assert stats.position_x > attainment.position_x + attainment.width
+    assert abs(stats.position_y - attainment.position_y) < 1
+    tile_elements = [child for child in stats.element if child.tag == "div"]
+    tiles = [box for box in _boxes(stats) if box.element_tag == "div"
+             and any(box.element is element for element in tile_elements)]
+    per_row = 2 if "stats-2" in (stats.element.get("class") or "") else 4
+    first_row = [tile for tile in tiles if abs(tile.position_y - tiles[0].position_y) < 1]
+    assert len(first_row) == min(per_row, len(tiles))
+    widths = {round(tile.border_width()) for tile in tiles}
+    assert len(widths) == 1
