@@ -81,9 +81,9 @@ def test_the_pdf_applies_the_print_stylesheet_after_the_shared_one(pdf_renderer)
 
 
 @pytest.mark.parametrize("name,html", DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
-def test_the_numbers_sit_side_by_side_and_the_tiles_four_to_a_row(pdf_renderer, name, html):
+def test_the_numbers_sit_side_by_side_and_the_tiles_five_to_a_row(pdf_renderer, name, html):
     """What the grid did, the inline blocks still do: the attainment left of the
-    figure tiles, tiles in rows of four (two on the scorecard) of equal width."""
+    figure tiles, tiles in rows of five (two on the scorecard) of equal width."""
     document = _laid_out(pdf_renderer, html)
     boxes = list(_boxes(document.pages[0]._page_box))
 
@@ -99,7 +99,7 @@ def test_the_numbers_sit_side_by_side_and_the_tiles_four_to_a_row(pdf_renderer, 
     tile_elements = [child for child in stats.element if child.tag == "div"]
     tiles = [box for box in _boxes(stats) if box.element_tag == "div"
              and any(box.element is element for element in tile_elements)]
-    per_row = 2 if "stats-2" in (stats.element.get("class") or "") else 4
+    per_row = 2 if "stats-2" in (stats.element.get("class") or "") else 5
     first_row = [tile for tile in tiles if abs(tile.position_y - tiles[0].position_y) < 1]
     assert len(first_row) == min(per_row, len(tiles))
     widths = {round(tile.border_width()) for tile in tiles}
