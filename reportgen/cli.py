@@ -703,17 +703,19 @@ def new_team(team_id: str, name: str | None, manager: str | None, like: str | No
     Example:
       reportgen new team east-commercial --manager "Sam Ortiz" --like west-enterprise
     """
-    from reportgen.scaffold import (
-        ScaffoldError,
-        WouldOverwrite,
-        new_team_files,
-        write_new_files,
-    )
+    from reportgen.scaffold import new_team_files
 
     root = resolve_workspace(None)
+    _write_new(lambda: new_team_files(root, team_id, name, manager, like, date.today()))
+
+
+def _write_new(make_files: Callable[[], Any]) -> None:
+    """Write what `new team`/`new rep` made and print each path; never overwrite (exit 1);
+    a name or team that cannot be used is a usage error."""
+    from reportgen.scaffold import ScaffoldError, WouldOverwrite, write_new_files
+
     try:
-        written = write_new_files(new_team_files(root, team_id, name, manager, like,
-                                                 date.today()))
+        written = write_new_files(make_files())
     except WouldOverwrite as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_DATA)
@@ -734,26 +736,13 @@ def new_rep(target: str, name: str) -> None:
     Example:
       reportgen new rep west-enterprise/lena-fischer --name "Lena Fischer"
     """
-    from reportgen.scaffold import (
-        ScaffoldError,
-        WouldOverwrite,
-        new_rep_files,
-        write_new_files,
-    )
+    from reportgen.scaffold import new_rep_files
 
     team_id, slash, rep_id = target.partition("/")
     if not slash:
         raise click.UsageError(f"'{target}' is not TEAM/ID (such as west/lena-fischer)")
     root = resolve_workspace(None)
-    try:
-        written = write_new_files(new_rep_files(root, team_id, rep_id, name, date.today()))
-    except WouldOverwrite as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_DATA)
-    except ScaffoldError as error:
-        raise click.UsageError(str(error)) from None
-    for path, _ in written:
-        click.echo(os.path.relpath(path))
+    _write_new(lambda: new_rep_files(root, team_id, rep_id, name, date.today()))
 
 
 @cli.command("new-period")
