@@ -212,6 +212,13 @@ def _check_new_files(files: list[FileChange], team_id: str, start: date, end: da
         except ValidationError as error:
             problems.extend(problems_from(error, Rep, document, rep=rep_id))
             continue
+        if rep.departed is not None and rep.departed < start:
+            # Their closed business counted last period; in the new one they have no
+            # number to carry, and their plan stays off the outputs anyway.
+            problems.append(document.problem(
+                ("departed",), f"{rep.name} left on {rep.departed}, before the new period:"
+                " remove this file (git keeps it) unless they are coming back",
+                severity=Severity.WARNING, rep=rep_id))
         for kind, items in (("goals", rep.goals), ("fixes", rep.fixes)):
             for index, item in enumerate(items):
                 if item.due is not None and item.due < start:

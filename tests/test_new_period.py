@@ -78,6 +78,9 @@ def test_new_period_resets_figures_carries_open_items_and_keeps_comments(example
     assert "priya-raman.yaml:49:10: warning: goals[0].due: this goal was due 2026-12-15" \
         in result.stderr
     assert ": warning: fixes[0].due: this fix was due" in result.stderr
+    # A rep who left last quarter: the file is pointed at, not silently carried.
+    assert ("ben-carter.yaml:8:11: warning: departed: Ben Carter left on 2026-11-06, before"
+            " the new period") in result.stderr
     assert "west-enterprise is in Q1 2027 now: 8 files updated" in result.stderr
     assert "private" not in out.lower()
 
