@@ -637,7 +637,7 @@ def watch(workspace: Path | None, out: Path | None, output_format: str, as_of: d
 @click.option("--team", "team_id", default="my-team", show_default=True, metavar="ID",
               help="The id of the first team (its folder name).")
 @click.option("--example", is_flag=True,
-              help="Copy the example team (six reps) instead of a blank team.")
+              help="Copy the example teams (two teams, ten reps) instead of a blank team.")
 @click.option("--encrypted-notes", is_flag=True,
               help="Add a .sops.yaml that encrypts the `private` notes of rep files.")
 @click.option("--age-recipient", metavar="KEY",

@@ -309,12 +309,12 @@ class InitOptions:
     install: str | None = None  # what CI installs; default: install_requirement()
 
 
-def example_team_folder() -> Path:
-    """The example team shipped in the wheel (or, from a checkout, the repository's)."""
-    packaged = Path(__file__).resolve().parent / "example" / "teams" / "west-enterprise"
+def example_teams_folder() -> Path:
+    """The example teams shipped in the wheel (or, from a checkout, the repository's)."""
+    packaged = Path(__file__).resolve().parent / "example" / "teams"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "teams" / "west-enterprise"
+    return Path(__file__).resolve().parent.parent / "teams"
 
 
 def init_files(root: Path, options: InitOptions, today: date) -> dict[Path, str | Path]:
@@ -330,9 +330,10 @@ def init_files(root: Path, options: InitOptions, today: date) -> dict[Path, str 
     if options.encrypted_notes:
         files[root / ".sops.yaml"] = _sops(options.age_recipient)
     if options.example:
-        source = example_team_folder()
-        for path in sorted(source.rglob("*.yaml")):
-            files[root / "teams" / source.name / path.relative_to(source)] = path
+        # Every example team: two periods, so the index shows teams it does not add up.
+        source = example_teams_folder()
+        for path in sorted(source.glob("*/team.yaml")) + sorted(source.glob("*/reps/*.yaml")):
+            files[root / "teams" / path.relative_to(source)] = path
         return files
     if not SLUG.fullmatch(options.team_id):
         raise ScaffoldError(f"'{options.team_id}' is not a team id: use lowercase letters,"

@@ -152,10 +152,12 @@ def test_init_schema_headers_resolve_and_the_workflow_does_what_ci_needs(tmp_pat
     assert rule["encrypted_regex"] == "^private$" and rule["mac_only_encrypted"] is True
 
 
-def test_init_example_copies_the_example_team_and_refuses_to_overwrite(tmp_path):
+def test_init_example_copies_the_example_teams_and_refuses_to_overwrite(tmp_path):
     root = tmp_path / "ws"
     assert invoke("init", str(root), "--example").exit_code == 0
-    for path in (EXAMPLE / "teams" / "west-enterprise").rglob("*.yaml"):
+    examples = sorted((EXAMPLE / "teams").rglob("*.yaml"))
+    assert len(examples) == 12  # two teams, ten reps
+    for path in examples:
         copied = root / path.relative_to(EXAMPLE)
         assert copied.read_bytes() == path.read_bytes()
     assert invoke("validate", str(root), "--as-of", "2026-11-26").exit_code == 0
@@ -182,12 +184,12 @@ def test_init_in_an_existing_repository_adds_output_to_its_gitignore(tmp_path):
 
 
 def test_the_wheel_ships_the_example_team():
-    # Hatch copies teams/west-enterprise into the package: the mapping must point at it.
+    # Hatch copies the example teams into the package: the mapping must point at them.
     import tomllib
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
     force = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
-    assert force["teams/west-enterprise"] == "reportgen/example/teams/west-enterprise"
+    assert force["teams"] == "reportgen/example/teams"
     assert project["project"]["name"] == "reportgen-coaching"
     assert project["project"]["scripts"]["reportgen"] == "reportgen.cli:main"
     sdist = project["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
