@@ -122,14 +122,14 @@ class _RefuseOutsideImages(Treeprocessor):
                 if reason is None:
                     continue
                 self.rejected.append((source.split(",", 1)[0].split(";", 1)[0], reason))
-                _replace(image, f"not shown: {reason}")
+                _replace(image)
             elif _PLACEHOLDER.search(source):
                 # Markdown's own placeholders for escaped text: a source it could not read.
                 self.rejected.append(("image", "its address could not be read"))
-                _replace(image, "not shown: its address could not be read")
+                _replace(image)
             else:
                 self.refused.append(source)
-                _replace(image, "not shown, it points outside the workspace")
+                _replace(image)
 
 
 # Python-Markdown stands in for escaped characters and code with STX…ETX placeholders
@@ -137,14 +137,17 @@ class _RefuseOutsideImages(Treeprocessor):
 _PLACEHOLDER = re.compile("[\x02\x03]")
 
 
-def _replace(image: etree.Element, why: str) -> None:
+def _replace(image: etree.Element) -> None:
+    # The page is read by the rep: it says only that something is missing. Why (an
+    # address elsewhere, a format or size refused) is the manager's business: it is in
+    # the warning that names the file and line.
     alt = image.get("alt") or "image"
     tail = image.tail
     image.clear()
     image.tail = tail
     image.tag = "span"
     image.set("class", "removed-image")
-    image.text = f"[{alt}: {why}]"
+    image.text = f"[{alt}: not shown here]"
 
 
 class _Renderer(threading.local):
