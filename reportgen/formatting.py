@@ -159,12 +159,22 @@ def _signed(text: str, negative: bool) -> str:
     return MINUS + text if negative else text
 
 
-def multiple(ratio: Fraction | float | None, *, locale: str = DEFAULT_LOCALE) -> str:
-    """Coverage as `3.4×` (`3,4×` in German)."""
+def multiple(ratio: Fraction | float | None, digits: int = 1, *,
+             locale: str = DEFAULT_LOCALE) -> str:
+    """Coverage as `3.4×` (`3,4×` in German); `digits=2` where 2.98× must not read 3.0×."""
     if ratio is None:
         return "n/a"
-    exact = _exact(ratio, 1)
-    return _signed(_number(abs(exact), "#,##0.0", locale), exact < 0) + "×"
+    return decimal(ratio, digits, locale=locale) + "×"
+
+
+def decimal(value: Fraction | float | int | None, digits: int = 1, *,
+            locale: str = DEFAULT_LOCALE) -> str:
+    """A number with exactly `digits` decimals: `3.5`, `3,5` in German."""
+    if value is None:
+        return "—"
+    exact = _exact(value, digits)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return _signed(_number(abs(exact), pattern, locale), exact < 0)
 
 
 @functools.lru_cache(maxsize=64)

@@ -7,6 +7,7 @@ second, so a workspace overrides any file by name (or one block of it, with
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass
@@ -149,6 +150,9 @@ class Renderer:
     def index(self, as_of: date, teams: list[TeamSummary]) -> Page:
         from reportgen.views import index_context
 
+        if self.locale is not None:
+            # `build --locale`: every team's figures in that locale too.
+            teams = [dataclasses.replace(team, locale=self.locale) for team in teams]
         context = index_context(teams)
         paper = min(teams, key=lambda team: team.id).paper if teams else "letter"
         context.update(self._common(0, as_of, paper, self.index_locale))
@@ -176,7 +180,8 @@ def _environment(folders: tuple[Path, ...],
     )
     environment.filters.update(
         {name: _in_locale(getattr(formatting, name), locale) for name in
-         ("money", "money_short", "percent", "multiple", "day", "score", "figure")},
+         ("money", "money_short", "percent", "multiple", "decimal", "day", "score",
+          "figure")},
         plural=_plural,
     )
     environment.globals.update(rating_bar=charts.rating_bar,

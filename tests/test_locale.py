@@ -238,3 +238,22 @@ def test_the_machines_locale_never_changes_the_bytes(tmp_path):
     assert pages[0] == pages[1]
     assert f"1.234.500{NBSP}€".encode() in pages[0]["core/reps/lena.html"]
 
+
+
+def test_the_index_of_a_multi_locale_org_shows_each_team_in_its_own_locale(tmp_path):
+    root = write_workspace(tmp_path / "ws", GERMAN_TEAM, {"lena": german_rep(450500, 870000)},
+                           team_id="munich")
+    write_workspace(root, TEAM_YAML + "currency: EUR\nlocale: fr_FR\n",
+                    {"lea": german_rep(450500, 870000)}, team_id="lyon")
+    out = tmp_path / "out"
+    build_html(root, out)
+    index = (out / "index.html").read_text("utf-8")
+    # The frame (the org's dates) in the index's locale; each team's row in its own.
+    assert '<html lang="en-US">' in index and "as of 26 Nov 2026" in index
+    assert f"450.500{NBSP}€ of 1.234.500{NBSP}€" in index
+    assert f"450{NNBSP}500{NBSP}€ of 1{NNBSP}234{NNBSP}500{NBSP}€" in index
+    assert f"36{NBSP}%" in index  # Lena's attainment, German and French alike
+    # `--locale` puts every team's figures, and the frame, in one locale.
+    build_html(root, out, "--locale", "en_GB")
+    index = (out / "index.html").read_text("utf-8")
+    assert "€450,500 of €1,234,500" in index and f"{NBSP}€" not in index
