@@ -46,7 +46,10 @@ def tool_versions() -> str:
         babel = metadata.version("babel")
     except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
         babel = "unknown"
-    return f"reportgen {__version__}; weasyprint {weasyprint}; babel {babel}"
+    from reportgen.translations import catalogues_digest
+
+    return (f"reportgen {__version__}; weasyprint {weasyprint}; babel {babel};"
+            f" catalogues {catalogues_digest()}")
 
 
 def template_closure(environment: jinja2.Environment, name: str) -> list[str]:

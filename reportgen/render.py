@@ -170,14 +170,19 @@ def _environment(folders: tuple[Path, ...],
                  locale: str = formatting.DEFAULT_LOCALE) -> jinja2.Environment:
     """One environment per template folders and locale: the filters write figures and
     dates in that locale (one per team language in a build, each compiled once)."""
+    from reportgen.translations import translations
+
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # `{{ _("The numbers") }}` in a template: the word in the locale's catalogue.
+    environment.install_gettext_translations(translations(locale), newstyle=True)
     environment.filters.update(
         {name: _in_locale(getattr(formatting, name), locale) for name in
          ("money", "money_short", "percent", "multiple", "decimal", "day", "score",

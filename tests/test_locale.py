@@ -257,3 +257,56 @@ def test_the_index_of_a_multi_locale_org_shows_each_team_in_its_own_locale(tmp_p
     build_html(root, out, "--locale", "en_GB")
     index = (out / "index.html").read_text("utf-8")
     assert "€450,500 of €1,234,500" in index and f"{NBSP}€" not in index
+
+
+# ------------------------------------------------------------------ translated words
+
+SHIPPED_LANGUAGES = ("de", "fr", "es")
+
+
+def extracted_messages() -> set[str]:
+    """What `pybabel extract -F babel.cfg` finds in the templates today."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (REPO / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    return {message for _, _, message, _, _ in extract_from_dir(
+        str(REPO), method_map, options_map)}
+
+
+def read_catalogue(path: Path):
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_word_the_templates_mark_is_translated_in_every_shipped_language():
+    wanted = extracted_messages()
+    assert "The numbers" in wanted
+    template = read_catalogue(REPO / "reportgen/locale/messages.pot")
+    assert {message.id for message in template if message.id} == wanted, (
+        "messages.pot is out of date: run pybabel extract (README, Adding a language)")
+    for language in SHIPPED_LANGUAGES:
+        catalogue = read_catalogue(REPO / f"reportgen/locale/{language}/LC_MESSAGES/messages.po")
+        translated = {message.id: message for message in catalogue if message.id}
+        missing = sorted(wanted - translated.keys())
+        empty = sorted(key for key in wanted & translated.keys() if not translated[key].string)
+        fuzzy = sorted(key for key in wanted & translated.keys() if translated[key].fuzzy)
+        assert (missing, empty, fuzzy) == ([], [], []), language
+
+
+def test_a_german_plan_prints_its_marked_words_in_german_and_an_english_one_in_english(
+        tmp_path):
+    root = write_workspace(tmp_path / "ws", GERMAN_TEAM, {"lena": german_rep(450500, 870000)},
+                           team_id="munich")
+    write_workspace(root, TEAM_YAML + "locale: en_GB\n", team_id="london")
+    out = tmp_path / "out"
+    build_html(root, out)
+    german = (out / "munich/reps/lena.html").read_text("utf-8")
+    assert "Ihr Coaching-Plan · Q4 2026" in german and ">Die Zahlen</h2>" in german
+    assert ">Hochrechnung</dt>" in german and "The numbers" not in german
+    # No English catalogue: English is what the templates are written in.
+    english = (out / "london/reps/ann.html").read_text("utf-8")
+    assert ">The numbers</h2>" in english and "Your coaching plan" in english
