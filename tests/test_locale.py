@@ -310,3 +310,21 @@ def test_a_german_plan_prints_its_marked_words_in_german_and_an_english_one_in_e
     # No English catalogue: English is what the templates are written in.
     english = (out / "london/reps/ann.html").read_text("utf-8")
     assert ">The numbers</h2>" in english and "Your coaching plan" in english
+
+
+def test_a_language_without_a_catalogue_falls_back_to_english_with_one_warning(workspace,
+                                                                              tmp_path):
+    root = workspace(TEAM_YAML + "currency: JPY\nlocale: ja_JP\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                      "html", "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    warning = (f"{TEAM}:8:9: warning: locale: no translation of the pages into 'ja' yet:"
+               " their words stay in English, figures and dates read as ja_JP")
+    assert result.output.count(warning) == 1, result.output
+    plan = (out / "core/reps/ann.html").read_text("utf-8")
+    assert ">The numbers</h2>" in plan and "￥100,000" in plan and "2026年11月26日" in plan
+    # German has a catalogue: no warning.
+    german = workspace(GERMAN_TEAM)
+    result = CliRunner().invoke(cli, ["validate", str(german), "--as-of", "2026-11-26"])
+    assert "warning: locale" not in result.output
