@@ -433,6 +433,15 @@ class LocaleName(click.ParamType):
                       " de_DE, fr_FR or es_ES)", param, ctx)
 
 
+LOCALE = click.option(
+    "--locale", "locale", type=LocaleName(), default=None,
+    help="Every page (plans, scorecards, index) in this CLDR locale for this run, whatever"
+         " each team's `locale` says.")
+INDEX_LOCALE = click.option(
+    "--index-locale", type=LocaleName(), default="en_US", show_default=True,
+    help="The CLDR locale of the index (the org's frame).")
+
+
 class _Progress:
     """A bar on a terminal, one line per file with -v, nothing with -q or when piped."""
 
@@ -481,11 +490,8 @@ class _Progress:
               help="Build only the scorecards, index and assets (the step after --shard).")
 @SINCE
 @PDF_TIME_LIMIT
-@click.option("--locale", "locale", type=LocaleName(), default=None,
-              help="Every page (plans, scorecards, index) in this CLDR locale for this run,"
-                   " whatever each team's `locale` says.")
-@click.option("--index-locale", type=LocaleName(), default="en_US", show_default=True,
-              help="The CLDR locale of the index (the org's frame).")
+@LOCALE
+@INDEX_LOCALE
 @OUTPUT_FORMAT
 @click.option("-q", "--quiet", is_flag=True,
               help="No progress; errors and one line of counts only (no warnings).")
@@ -577,13 +583,15 @@ def _about_reps(problem: Problem, reps: tuple[str, ...]) -> bool:
 @JOBS
 @PAPER
 @PDF_TIME_LIMIT
+@LOCALE
+@INDEX_LOCALE
 @click.option("--interval", type=click.FloatRange(min=0.1), default=0.2, show_default=True,
               metavar="SECONDS", help="How often to look for changed files (a look is one"
               " stat per input file: cheap even for 500 reps).")
 @user_errors_exit
 def watch(workspace: Path | None, out: Path | None, output_format: str, as_of: date | None,
           jobs: int | None, paper: str | None, pdf_time_limit: float | None,
-          interval: float) -> None:
+          locale: str | None, index_locale: str, interval: float) -> None:
     """Build, then rebuild whenever a rep, team or template file changes (Ctrl-C stops).
 
     Keeps WeasyPrint loaded between builds, so a saved edit is in the plan in about
@@ -609,7 +617,8 @@ def watch(workspace: Path | None, out: Path | None, output_format: str, as_of: d
         return BuildOptions(
             as_of=as_of or date.today(), out=out.resolve() if out else None,
             formats=("html", "pdf") if output_format == "all" else (output_format,),
-            jobs=jobs, paper=paper.lower() if paper else None, pdf_time_limit=pdf_time_limit)
+            jobs=jobs, paper=paper.lower() if paper else None, pdf_time_limit=pdf_time_limit,
+            locale=locale, index_locale=index_locale)
 
     try:
         where = _shown_path(output_folder(workspace, options()))

@@ -203,10 +203,11 @@ def test_build_locale_overrides_every_team_and_the_index(tmp_path):
     assert '<html lang="es-ES">' in index and "26 nov 2026" in index
 
 
+@pytest.mark.parametrize("command", ["build", "watch"])
 @pytest.mark.parametrize("option", ["--locale", "--index-locale"])
-def test_an_unknown_locale_option_is_a_usage_error(workspace, tmp_path, option):
+def test_an_unknown_locale_option_is_a_usage_error(workspace, tmp_path, command, option):
     root = workspace()
-    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(tmp_path / "out"),
+    result = CliRunner().invoke(cli, [command, str(root), "--out", str(tmp_path / "out"),
                                       option, "klingon"])
     assert result.exit_code == 2
     assert "'klingon' is not a CLDR locale Babel knows" in result.output
