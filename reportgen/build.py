@@ -102,6 +102,8 @@ class BuildOptions:
     only_index: bool = False  # the final step after shards: scorecards, index, assets
     since: str | None = None  # --since DATE|REV: the baseline of every plan's "since"
     pdf_time_limit: float | None = None  # seconds per PDF (None: pdf_workers' default)
+    locale: str | None = None  # --locale: every page in this locale, whatever team.yaml says
+    index_locale: str = "en_US"  # --index-locale: the index's locale
 
 
 @dataclass
@@ -435,7 +437,7 @@ def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> 
     git = probe(workspace)
     option_text = repr((tool_versions(), options.as_of.isoformat(), options.paper,
                         sorted(options.formats), os.environ.get("SOURCE_DATE_EPOCH", ""),
-                        options.since))
+                        options.since, options.locale, options.index_locale))
     head = git.head if isinstance(git, Probe) else git.reason
     everything = digest(option_text, repr(sorted(files.items())), repr(sorted(templates.items())),
                         repr((sorted(options.teams), sorted(options.reps), options.shard,
@@ -778,9 +780,11 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
 
     options, out, note = run.options, run.out, run.note
     screen = Renderer(run.workspace, target="html", paper=options.paper,
-                      formats=options.formats)
+                      formats=options.formats, locale=options.locale,
+                      index_locale=options.index_locale)
     printed = Renderer(run.workspace, target="pdf", paper=options.paper,
-                       formats=options.formats)
+                       formats=options.formats, locale=options.locale,
+                       index_locale=options.index_locale)
     by_team: dict[str | None, list[_Planned]] = {}
     for item in todo:
         by_team.setdefault(item.team, []).append(item)

@@ -416,6 +416,32 @@ class Shard(click.ParamType):
         self.fail(f"'{value}' is not K/N with 1 ≤ K ≤ N (such as 2/4)", param, ctx)
 
 
+class LocaleName(click.ParamType):
+    name = "LOCALE"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from pydantic_core import PydanticCustomError
+
+        from reportgen.fields import to_locale
+
+        try:
+            return str(to_locale(str(value)))
+        except PydanticCustomError:
+            shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+            self.fail(f"'{shown}' is not a CLDR locale Babel knows (such as en_US, en_GB,"
+                      " de_DE, fr_FR or es_ES)", param, ctx)
+
+
+LOCALE = click.option(
+    "--locale", "locale", type=LocaleName(), default=None,
+    help="Every page (plans, scorecards, index) in this CLDR locale for this run, whatever"
+         " each team's `locale` says.")
+INDEX_LOCALE = click.option(
+    "--index-locale", type=LocaleName(), default="en_US", show_default=True,
+    help="The CLDR locale of the index (the org's frame).")
+
+
 class _Progress:
     """A bar on a terminal, one line per file with -v, nothing with -q or when piped."""
 
@@ -464,6 +490,8 @@ class _Progress:
               help="Build only the scorecards, index and assets (the step after --shard).")
 @SINCE
 @PDF_TIME_LIMIT
+@LOCALE
+@INDEX_LOCALE
 @OUTPUT_FORMAT
 @click.option("-q", "--quiet", is_flag=True,
               help="No progress; errors and one line of counts only (no warnings).")
@@ -473,6 +501,7 @@ def build(workspace: Path | None, out: Path | None, output_format: str,
           teams: tuple[str, ...], reps: tuple[str, ...], as_of: date | None, jobs: int | None,
           strict: bool, paper: str | None, force: bool, shard: tuple[int, int] | None,
           only_index: bool, since: str | None, pdf_time_limit: float | None,
+          locale: str | None, index_locale: str,
           problem_format: str | None, quiet: bool, verbose: bool) -> None:
     """Write coaching plans, team scorecards and the index (HTML and PDF).
 
@@ -495,7 +524,8 @@ def build(workspace: Path | None, out: Path | None, output_format: str,
         formats=("html", "pdf") if output_format == "all" else (output_format,),
         teams=teams, reps=reps, jobs=jobs, strict=strict,
         paper=paper.lower() if paper else None, force=force, shard=shard,
-        only_index=only_index, since=since, pdf_time_limit=pdf_time_limit)
+        only_index=only_index, since=since, pdf_time_limit=pdf_time_limit,
+        locale=locale, index_locale=index_locale)
     machine = problem_format == "json"
     progress = _Progress(verbose, quiet or machine)
     # `kill` (CI cancelling a job, a service manager) stops a build as cleanly as
@@ -553,13 +583,15 @@ def _about_reps(problem: Problem, reps: tuple[str, ...]) -> bool:
 @JOBS
 @PAPER
 @PDF_TIME_LIMIT
+@LOCALE
+@INDEX_LOCALE
 @click.option("--interval", type=click.FloatRange(min=0.1), default=0.2, show_default=True,
               metavar="SECONDS", help="How often to look for changed files (a look is one"
               " stat per input file: cheap even for 500 reps).")
 @user_errors_exit
 def watch(workspace: Path | None, out: Path | None, output_format: str, as_of: date | None,
           jobs: int | None, paper: str | None, pdf_time_limit: float | None,
-          interval: float) -> None:
+          locale: str | None, index_locale: str, interval: float) -> None:
     """Build, then rebuild whenever a rep, team or template file changes (Ctrl-C stops).
 
     Keeps WeasyPrint loaded between builds, so a saved edit is in the plan in about
@@ -585,7 +617,8 @@ def watch(workspace: Path | None, out: Path | None, output_format: str, as_of: d
         return BuildOptions(
             as_of=as_of or date.today(), out=out.resolve() if out else None,
             formats=("html", "pdf") if output_format == "all" else (output_format,),
-            jobs=jobs, paper=paper.lower() if paper else None, pdf_time_limit=pdf_time_limit)
+            jobs=jobs, paper=paper.lower() if paper else None, pdf_time_limit=pdf_time_limit,
+            locale=locale, index_locale=index_locale)
 
     try:
         where = _shown_path(output_folder(workspace, options()))

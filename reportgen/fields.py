@@ -176,6 +176,32 @@ def to_currency(value: Any) -> Any:
     return text.upper()
 
 
+_LOCALE_SHAPE = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8}){0,3}")
+
+
+def to_locale(value: Any) -> Any:
+    """A CLDR locale (`de_DE`, `fr-FR`, `es`) as Babel spells it (`de_DE`).
+
+    Babel quietly turns a locale it does not know into a neighbour (`en_ZZ` into `en_US`);
+    here that is an error, since the pages would not read as the team asked."""
+    from babel import Locale, UnknownLocaleError
+    from babel.localedata import locale_identifiers
+
+    text = to_text(value).strip()
+    wanted = text.replace("-", "_")
+    failure = _fail("locale", "expected a CLDR locale such as en_US, en_GB, de_DE, fr_FR or"
+                    " es_ES", value)
+    if not _LOCALE_SHAPE.fullmatch(text):
+        raise failure
+    try:
+        known = str(Locale.parse(wanted))
+    except (UnknownLocaleError, ValueError):
+        raise failure from None
+    if known.lower() != wanted.lower() or known not in locale_identifiers():
+        raise failure
+    return known
+
+
 def to_slug(value: Any) -> Any:
     text = to_text(value)
     if not SLUG.fullmatch(text):
@@ -206,4 +232,7 @@ ResultValue = Annotated[int | float | str, BeforeValidator(to_result_value),
                         WithJsonSchema({"type": ["number", "string"]})]
 Currency = Annotated[str, BeforeValidator(to_currency), Field(pattern=r"^[A-Z]{3}$"),
                      WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$"})]
+LocaleName = Annotated[str, BeforeValidator(to_locale),
+                       WithJsonSchema({"type": "string",
+                                       "pattern": r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,3}$"})]
 Slug = Annotated[str, BeforeValidator(to_slug), Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]

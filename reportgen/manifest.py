@@ -41,7 +41,15 @@ def tool_versions() -> str:
         weasyprint = metadata.version("weasyprint")
     except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
         weasyprint = "unknown"
-    return f"reportgen {__version__}; weasyprint {weasyprint}"
+    try:
+        # Babel's CLDR data decides how figures and dates read: a new one rebuilds.
+        babel = metadata.version("babel")
+    except metadata.PackageNotFoundError:  # pragma: no cover - it is a dependency
+        babel = "unknown"
+    from reportgen.translations import catalogues_digest
+
+    return (f"reportgen {__version__}; weasyprint {weasyprint}; babel {babel};"
+            f" catalogues {catalogues_digest()}")
 
 
 def template_closure(environment: jinja2.Environment, name: str) -> list[str]:

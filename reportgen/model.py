@@ -24,6 +24,7 @@ from reportgen.fields import (
     Currency,
     Day,
     Flag,
+    LocaleName,
     Money,
     PositiveNumber,
     Rating,
@@ -167,6 +168,9 @@ class Team(StrictModel):
     period: Period = Field(description="The selling period: name, start and end.")
     currency: Currency = Field("USD", description="ISO 4217 code used to format money"
                                " (default USD).")
+    locale: LocaleName = Field("en_US", description="The CLDR locale the team's pages read in,"
+                               " such as de_DE, fr_FR, es_ES or en_GB: money, numbers,"
+                               " percentages and dates (default en_US).")
     quota: Money | None = Field(None, description="The manager's number; default: the sum of"
                                 " the reps' quotas.")
     scale: Scale = Field(Scale(), description="The rating scale (default 1 to 5, target 4).")

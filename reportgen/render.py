@@ -7,6 +7,7 @@ second, so a workspace overrides any file by name (or one block of it, with
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from dataclasses import dataclass
@@ -94,13 +95,21 @@ class Renderer:
     """Renders every page of a workspace for one target (the HTML file or the PDF input)."""
 
     def __init__(self, workspace: Path, *, target: Target, paper: str | None = None,
-                 formats: tuple[str, ...] = ("html", "pdf")) -> None:
+                 formats: tuple[str, ...] = ("html", "pdf"), locale: str | None = None,
+                 index_locale: str = formatting.DEFAULT_LOCALE) -> None:
         self.folders = template_folders(workspace)
         self.target = target
         self.paper = paper
         # Which documents the build makes, so pages link to files that exist.
         self.formats = formats
+        # `build --locale` (every page) and `--index-locale` (the index alone).
+        self.locale = locale
+        self.index_locale = index_locale
         self.environment = _environment(tuple(self.folders))
+
+    def _for_locale(self, locale: str) -> jinja2.Environment:
+        """The environment whose filters write figures and dates in `locale`."""
+        return _environment(tuple(self.folders), self.locale or locale)
 
     def _asset_url(self, depth: int) -> Any:
         if self.target == "pdf":
@@ -110,8 +119,10 @@ class Renderer:
         prefix = "../" * depth + "_assets/"
         return lambda name: prefix + name
 
-    def _common(self, depth: int, as_of: date, paper: str) -> dict[str, Any]:
+    def _common(self, depth: int, as_of: date, paper: str, locale: str) -> dict[str, Any]:
         return {"asset": self._asset_url(depth), "as_of": as_of, "target": self.target,
+                "locale": self.locale or locale,
+                "html_lang": formatting.html_lang(self.locale or locale),
                 "created": document_date(as_of), "formats": self.formats,
                 # Links between documents point at the same kind of file where it exists.
                 "link_ext": ("pdf" if self.target == "pdf" or "html" not in self.formats
@@ -123,40 +134,60 @@ class Renderer:
         from reportgen.views import plan_context
 
         context, warnings = plan_context(team, rep, as_of)
-        context.update(self._common(2, as_of, team.file.team.paper))
-        return Page(self.environment.get_template("plan.html").render(context),
+        locale = team.file.team.locale
+        context.update(self._common(2, as_of, team.file.team.paper, locale))
+        return Page(self._for_locale(locale).get_template("plan.html").render(context),
                     tuple(warnings))
 
     def scorecard(self, as_of: date, team: TeamAnalysis) -> Page:
         from reportgen.views import scorecard_context
 
         context = scorecard_context(team, as_of)
-        context.update(self._common(1, as_of, team.file.team.paper))
-        return Page(self.environment.get_template("scorecard.html").render(context))
+        locale = team.file.team.locale
+        context.update(self._common(1, as_of, team.file.team.paper, locale))
+        return Page(self._for_locale(locale).get_template("scorecard.html").render(context))
 
     def index(self, as_of: date, teams: list[TeamSummary]) -> Page:
         from reportgen.views import index_context
 
+        if self.locale is not None:
+            # `build --locale`: every team's figures in that locale too.
+            teams = [dataclasses.replace(team, locale=self.locale) for team in teams]
         context = index_context(teams)
         paper = min(teams, key=lambda team: team.id).paper if teams else "letter"
-        context.update(self._common(0, as_of, paper))
-        return Page(self.environment.get_template("index.html").render(context))
+        context.update(self._common(0, as_of, paper, self.index_locale))
+        return Page(self._for_locale(self.index_locale).get_template("index.html")
+                    .render(context))
 
 
-@functools.lru_cache(maxsize=8)
-def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+def _in_locale(function: Any, locale: str) -> Any:
+    """A formatting filter bound to the page's locale."""
+    return functools.partial(function, locale=locale)
+
+
+@functools.lru_cache(maxsize=32)
+def _environment(folders: tuple[Path, ...],
+                 locale: str = formatting.DEFAULT_LOCALE) -> jinja2.Environment:
+    """One environment per template folders and locale: the filters write figures and
+    dates in that locale (one per team language in a build, each compiled once)."""
+    from reportgen.translations import translations
+
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # `{{ _("The numbers") }}` in a template: the word in the locale's catalogue.
+    environment.install_gettext_translations(translations(locale), newstyle=True)
     environment.filters.update(
-        money=formatting.money, money_short=formatting.money_short,
-        percent=formatting.percent, multiple=formatting.multiple, day=formatting.day,
-        score=formatting.score, figure=formatting.figure, plural=_plural,
+        {name: _in_locale(getattr(formatting, name), locale) for name in
+         ("money", "money_short", "percent", "multiple", "decimal", "day", "score",
+          "figure")},
+        plural=_plural,
     )
     environment.globals.update(rating_bar=charts.rating_bar,
                                attainment_bar=charts.attainment_bar, Markup=Markup,

@@ -49,6 +49,8 @@ class TeamSummary:
     reps: tuple[RepSummary, ...]
     # The VP's roll-up (see rollup.py): plain JSON values, kept as they are.
     rollup: dict[str, Any] = field(default_factory=dict)
+    # The team's CLDR locale: its figures on the index read as on its own pages.
+    locale: str = "en_US"
 
 
 def summarise(team: TeamAnalysis) -> TeamSummary:
@@ -61,7 +63,7 @@ def summarise(team: TeamAnalysis) -> TeamSummary:
     return TeamSummary(team.id, model.name, model.manager, model.period.name, model.currency,
                        model.paper, figures.quota, figures.closed, figures.attainment,
                        figures.elapsed, figures.on_pace, figures.gap == 0, reps,
-                       team_rollup(team))
+                       team_rollup(team), model.locale)
 
 
 def org_totals(teams: list[TeamSummary]) -> dict[str, Any]:
@@ -111,6 +113,7 @@ def to_json(summary: TeamSummary) -> dict[str, Any]:
     raw["reps"] = [{name: _encode(getattr(rep, name)) for name in _REP_FIELDS}
                    for rep in summary.reps]
     raw["rollup"] = summary.rollup
+    raw["locale"] = summary.locale
     return raw
 
 
@@ -120,5 +123,8 @@ def from_json(raw: dict[str, Any]) -> TeamSummary:
                  for rep in raw["reps"])
     if not isinstance(raw["rollup"], dict):
         raise TypeError("rollup is not a mapping")
+    locale = raw.get("locale", "en_US")  # summaries written before locales: en_US
+    if not isinstance(locale, str):
+        raise TypeError("locale is not text")
     return TeamSummary(**{name: _decode(raw[name]) for name in _TEAM_FIELDS}, reps=reps,
-                       rollup=raw["rollup"])
+                       rollup=raw["rollup"], locale=locale)

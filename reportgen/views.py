@@ -157,7 +157,8 @@ def handout_context(team: TeamAnalysis, rep: RepAnalysis, as_of: date,
     model, figures = rep.file.rep, rep.figures
     upcoming = meetings.next_meeting(model, as_of)
     before_next = meetings.for_next_meeting(model, as_of)
-    cents = has_cents(figures.quota, figures.closed, figures.pipeline)
+    cents = has_cents(figures.quota, figures.closed, figures.pipeline,
+                      currency=team.file.team.currency)
     needed = figures.needed_per_week
     if needed is not None and not cents:
         needed = math.ceil(round(needed, 6))  # what is needed, never rounded down

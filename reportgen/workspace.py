@@ -206,7 +206,24 @@ def check_team(team: Team, document: Document) -> list[Problem]:
                 ("initiatives", index, "skill"),
                 f"unknown skill '{initiative.skill}'{did_you_mean(initiative.skill, skill_ids)}"
                 " (the team's framework lists: " + ", ".join(skill_ids) + ")"))
+    untranslated = untranslated_locale(team.locale)
+    if untranslated:
+        problems.append(document.problem(("locale",), untranslated,
+                                         severity=Severity.WARNING))
     return problems
+
+
+def untranslated_locale(locale: str) -> str | None:
+    """The one warning of a team whose language reportgen has no catalogue for: its pages'
+    words stay English (the language of the templates), its figures and dates do not."""
+    from babel import Locale
+
+    from reportgen.translations import catalogue_file
+
+    if Locale.parse(locale).language == "en" or catalogue_file(locale) is not None:
+        return None
+    return (f"no translation of the pages into '{Locale.parse(locale).language}' yet: their"
+            f" words stay in English, figures and dates read as {locale}")
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1,0 +1,331 @@
+"""Every team in its own locale: figures and dates as CLDR writes them, whatever the machine.
+
+Expected strings are what Babel's CLDR data gives (no-break space U+00A0, narrow
+no-break space U+202F in French), checked once by eye against the locale's conventions.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen import formatting
+from reportgen.cli import cli
+from tests.conftest import REPO, TEAM_YAML, write_workspace
+from tests.gitrepo import Repo
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+TEAM = "teams/core/team.yaml"
+
+MONEY_CASES = [
+    # locale, currency, amount, cents (None: as the amount needs), expected
+    ("en_US", "USD", 1234500, None, "$1,234,500"),
+    ("en_US", "USD", 1234.5, None, "$1,234.50"),
+    ("en_US", "USD", -1234500, None, "−$1,234,500"),
+    ("en_GB", "GBP", 1234500, None, "£1,234,500"),
+    ("en_GB", "USD", 1234500, None, "US$1,234,500"),
+    ("de_DE", "EUR", 1234500, None, f"1.234.500{NBSP}€"),
+    ("de_DE", "EUR", -1234.5, None, f"−1.234,50{NBSP}€"),
+    ("de_DE", "EUR", 1000, True, f"1.000,00{NBSP}€"),
+    ("fr_FR", "EUR", 1234500, None, f"1{NNBSP}234{NNBSP}500{NBSP}€"),
+    ("fr_FR", "EUR", -1234.5, None, f"−1{NNBSP}234,50{NBSP}€"),
+    ("es_ES", "EUR", 1234500, None, f"1.234.500{NBSP}€"),
+    # A symbol of letters keeps its distance from the digits (CLDR currency spacing).
+    ("en_US", "CHF", 1234500, None, f"CHF{NBSP}1,234,500"),
+    ("de_DE", "CHF", 1234500.5, None, f"1.234.500,50{NBSP}CHF"),
+    # JPY has no minor unit: never decimals, even when the page shows cents.
+    ("en_US", "JPY", 1234500, None, "¥1,234,500"),
+    ("en_US", "JPY", 1234.6, None, "¥1,235"),
+    ("en_US", "JPY", 1000, True, "¥1,000"),
+    ("ja_JP", "JPY", 1234500, None, "￥1,234,500"),
+    # KWD has three decimals of minor unit.
+    ("en_US", "KWD", 1234.5, None, f"KWD{NBSP}1,234.500"),
+    ("en_US", "KWD", 1000, None, f"KWD{NBSP}1,000"),
+    ("de_DE", "KWD", 1234.125, None, f"1.234,125{NBSP}KWD"),
+    ("en_US", "USD", None, None, "—"),
+]
+
+
+@pytest.mark.parametrize(("locale", "currency", "amount", "cents", "expected"), MONEY_CASES)
+def test_money_reads_as_the_locale_writes_the_currency(locale, currency, amount, cents,
+                                                       expected):
+    assert formatting.money(amount, currency, cents, locale=locale) == expected
+
+
+@pytest.mark.parametrize(("locale", "amount", "expected"), [
+    ("en_US", 1234500, "€1.2M"),
+    ("en_US", 640000, "€640K"),
+    ("en_US", 123_400_000, "€123M"),
+    ("de_DE", 1234500, f"1,2{NBSP}Mio.{NBSP}€"),
+    # German has no short form for thousands: the whole amount.
+    ("de_DE", 640000, f"640.000{NBSP}€"),
+    ("fr_FR", 640000, f"640{NBSP}k{NBSP}€"),
+    ("es_ES", 1234500, f"1,2{NBSP}M{NBSP}€"),
+    ("de_DE", -1234500, f"−1,2{NBSP}Mio.{NBSP}€"),
+    ("en_US", 999, "€999"),
+])
+def test_short_money_uses_the_locales_short_forms(locale, amount, expected):
+    assert formatting.money_short(amount, "EUR", locale=locale) == expected
+
+
+@pytest.mark.parametrize(("currency", "amounts", "expected"), [
+    ("USD", (1000, 2000.0), False),
+    ("USD", (1000, 2000.5), True),
+    ("JPY", (1000.5,), False),
+    ("KWD", (1.125,), True),
+    ("KWD", (1.0,), False),
+])
+def test_a_page_shows_the_minor_unit_only_when_an_amount_has_one(currency, amounts, expected):
+    assert formatting.has_cents(*amounts, currency=currency) is expected
+
+
+@pytest.mark.parametrize(("locale", "percent", "near_quota", "tiny", "coverage", "day"), [
+    ("en_US", "42%", "99.9%", "<1%", "3.5×", "1 Dec 2026"),
+    ("en_GB", "42%", "99.9%", "<1%", "3.5×", "1 Dec 2026"),
+    ("de_DE", f"42{NBSP}%", f"99,9{NBSP}%", f"<1{NBSP}%", "3,5×", "1. Dez. 2026"),
+    ("fr_FR", f"42{NBSP}%", f"99,9{NBSP}%", f"<1{NBSP}%", "3,5×", "1 déc. 2026"),
+    ("es_ES", f"42{NBSP}%", f"99,9{NBSP}%", f"<1{NBSP}%", "3,5×", "1 dic 2026"),
+])
+def test_percentages_ratios_and_dates_per_locale(locale, percent, near_quota, tiny, coverage,
+                                                 day):
+    assert formatting.percent(0.42, locale=locale) == percent
+    # Never rounded up to a met quota, in any language.
+    assert formatting.percent(0.9996, locale=locale) == near_quota
+    assert formatting.percent(0.004, locale=locale) == tiny
+    assert formatting.multiple(3.45, locale=locale) == coverage
+    assert formatting.day(date(2026, 12, 1), locale=locale) == day
+
+
+def test_numbers_and_ratings_use_the_locales_separators():
+    assert formatting.figure(12345.678, locale="de_DE") == "12.345,68"
+    assert formatting.figure(1234567, locale="en_US") == "1,234,567"
+    assert formatting.figure(-42, locale="de_DE") == "−42"
+    assert formatting.score(3.5, locale="de_DE") == "3,5"
+    assert formatting.score(4.0, locale="fr_FR") == "4"
+
+
+# ------------------------------------------------------------------ team.yaml `locale`
+
+@pytest.mark.parametrize("written", ["xx_YY", "en_ZZ", "german", "de_DE_x_y_z_w", "12"])
+def test_an_unknown_locale_names_file_line_and_field(workspace, written):
+    root = workspace(TEAM_YAML + f"locale: {written}\n")
+    result = CliRunner().invoke(cli, ["validate", str(root), "--as-of", "2026-11-15"])
+    assert result.exit_code == 1
+    assert (f"{TEAM}:7:9: error: locale: expected a CLDR locale such as en_US, en_GB,"
+            f" de_DE, fr_FR or es_ES, got '{written}'") in result.output
+
+
+@pytest.mark.parametrize(("written", "lang"), [("de_DE", "de-DE"), ("fr-FR", "fr-FR"),
+                                               ("es", "es"), ("en_gb", "en-GB")])
+def test_a_known_locale_sets_the_pages_language(workspace, tmp_path, written, lang):
+    root = workspace(TEAM_YAML + f"locale: {written}\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                      "html", "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert f'<html lang="{lang}">' in (out / "core/reps/ann.html").read_text("utf-8")
+    assert f'<html lang="{lang}">' in (out / "core/scorecard.html").read_text("utf-8")
+    # The index is the org's frame: in --index-locale, en_US unless told.
+    assert '<html lang="en-US">' in (out / "index.html").read_text("utf-8")
+
+
+# ------------------------------------------------------------------ a German team's plan
+
+GERMAN_TEAM = TEAM_YAML + "currency: EUR\nlocale: de_DE\npaper: a4\n"
+
+
+def german_rep(closed: int, pipeline: int) -> str:
+    return f"""\
+name: Lena Fischer
+quota: 1234500
+results:
+  closed: {closed}
+  pipeline: {pipeline}
+skills:
+  prospecting: 3
+  qualification: 4
+  deal-strategy: 2
+  high-impact-calls: 4
+  business-outcomes: 3
+  time-management: 4
+  resource-use: 4
+"""
+
+
+def build_html(root: Path, out: Path, *extra: str) -> None:
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                      "html", "--as-of", "2026-11-26", *extra])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_german_team_builds_a_plan_whose_figures_and_dates_read_german(tmp_path):
+    repo = Repo(tmp_path / "ws")
+    write_workspace(repo.root, GERMAN_TEAM, {"lena": german_rep(400000, 900000)})
+    repo.commit("2026-10-20")
+    # Pipeline fell since then: the plan's "since" shows a negative German delta.
+    write_workspace(repo.root, GERMAN_TEAM, {"lena": german_rep(450500, 870000)})
+    repo.commit("2026-11-20")
+    out = tmp_path / "out"
+    build_html(repo.root, out, "--since", "2026-11-01")
+
+    plan = (out / "core/reps/lena.html").read_text("utf-8")
+    assert '<html lang="de-DE">' in plan
+    assert f"1.234.500{NBSP}€" in plan  # the quota
+    assert f"450.500{NBSP}€" in plan  # closed
+    assert f"+50.500{NBSP}€" in plan and f"−30.000{NBSP}€" in plan  # since 1 Nov
+    assert "26. Nov. 2026" in plan  # as of
+    assert "$" not in plan.replace("$ref", "")
+    assert "Nov 2026" not in plan.replace("Nov. 2026", "")
+    scorecard = (out / "core/scorecard.html").read_text("utf-8")
+    assert f"1.234.500{NBSP}€" in scorecard
+    assert '<html lang="de-DE">' in scorecard
+
+
+def test_build_locale_overrides_every_team_and_the_index(tmp_path):
+    root = write_workspace(tmp_path / "ws", GERMAN_TEAM, {"lena": german_rep(450500, 870000)})
+    out = tmp_path / "out"
+    build_html(root, out, "--locale", "fr_FR")
+    plan = (out / "core/reps/lena.html").read_text("utf-8")
+    assert '<html lang="fr-FR">' in plan
+    assert f"1{NNBSP}234{NNBSP}500{NBSP}€" in plan and "26 nov. 2026" in plan
+    assert '<html lang="fr-FR">' in (out / "index.html").read_text("utf-8")
+
+    # Changing the locale rebuilds; the index follows --index-locale alone.
+    build_html(root, out, "--index-locale", "es_ES")
+    assert '<html lang="de-DE">' in (out / "core/reps/lena.html").read_text("utf-8")
+    index = (out / "index.html").read_text("utf-8")
+    assert '<html lang="es-ES">' in index and "26 nov 2026" in index
+
+
+@pytest.mark.parametrize("command", ["build", "watch"])
+@pytest.mark.parametrize("option", ["--locale", "--index-locale"])
+def test_an_unknown_locale_option_is_a_usage_error(workspace, tmp_path, command, option):
+    root = workspace()
+    result = CliRunner().invoke(cli, [command, str(root), "--out", str(tmp_path / "out"),
+                                      option, "klingon"])
+    assert result.exit_code == 2
+    assert "'klingon' is not a CLDR locale Babel knows" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_stays_locale_free(tmp_path):
+    root = write_workspace(tmp_path / "ws", GERMAN_TEAM, {"lena": german_rep(450500, 870000)})
+    result = CliRunner().invoke(cli, ["export", str(root), "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "€" not in text and "Nov." not in text
+    assert "450500" in text.replace(".0", "") and "2026-11-26" in text
+
+
+def test_the_machines_locale_never_changes_the_bytes(tmp_path):
+    """LANG and LC_ALL of the machine running the build do not reach the pages."""
+    root = write_workspace(tmp_path / "ws", GERMAN_TEAM, {"lena": german_rep(450500, 870000)})
+    pages = []
+    for machine in ({"LANG": "C", "LC_ALL": "C"},
+                    {"LANG": "fr_FR.UTF-8", "LC_ALL": "ja_JP.UTF-8", "LANGUAGE": "ja"}):
+        out = tmp_path / f"out-{len(pages)}"
+        environment = {**os.environ, **machine, "PYTHONPATH": str(REPO)}
+        subprocess.run([sys.executable, "-m", "reportgen", "build", str(root), "--out",
+                        str(out), "--format", "html", "--as-of", "2026-11-26", "-q"],
+                       check=True, env=environment, capture_output=True)
+        pages.append({path.relative_to(out).as_posix(): path.read_bytes()
+                      for path in sorted(out.rglob("*.html"))})
+    assert pages[0] == pages[1]
+    assert f"1.234.500{NBSP}€".encode() in pages[0]["core/reps/lena.html"]
+
+
+
+def test_the_index_of_a_multi_locale_org_shows_each_team_in_its_own_locale(tmp_path):
+    root = write_workspace(tmp_path / "ws", GERMAN_TEAM, {"lena": german_rep(450500, 870000)},
+                           team_id="munich")
+    write_workspace(root, TEAM_YAML + "currency: EUR\nlocale: fr_FR\n",
+                    {"lea": german_rep(450500, 870000)}, team_id="lyon")
+    out = tmp_path / "out"
+    build_html(root, out)
+    index = (out / "index.html").read_text("utf-8")
+    # The frame (the org's dates) in the index's locale; each team's row in its own.
+    assert '<html lang="en-US">' in index and "as of 26 Nov 2026" in index
+    assert f"450.500{NBSP}€ of 1.234.500{NBSP}€" in index
+    assert f"450{NNBSP}500{NBSP}€ of 1{NNBSP}234{NNBSP}500{NBSP}€" in index
+    assert f"36{NBSP}%" in index  # Lena's attainment, German and French alike
+    # `--locale` puts every team's figures, and the frame, in one locale.
+    build_html(root, out, "--locale", "en_GB")
+    index = (out / "index.html").read_text("utf-8")
+    assert "€450,500 of €1,234,500" in index and f"{NBSP}€" not in index
+
+
+# ------------------------------------------------------------------ translated words
+
+SHIPPED_LANGUAGES = ("de", "fr", "es")
+
+
+def extracted_messages() -> set[str]:
+    """What `pybabel extract -F babel.cfg` finds in the templates today."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (REPO / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    return {message for _, _, message, _, _ in extract_from_dir(
+        str(REPO), method_map, options_map)}
+
+
+def read_catalogue(path: Path):
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_word_the_templates_mark_is_translated_in_every_shipped_language():
+    wanted = extracted_messages()
+    assert "The numbers" in wanted
+    template = read_catalogue(REPO / "reportgen/locale/messages.pot")
+    assert {message.id for message in template if message.id} == wanted, (
+        "messages.pot is out of date: run pybabel extract (README, Adding a language)")
+    for language in SHIPPED_LANGUAGES:
+        catalogue = read_catalogue(REPO / f"reportgen/locale/{language}/LC_MESSAGES/messages.po")
+        translated = {message.id: message for message in catalogue if message.id}
+        missing = sorted(wanted - translated.keys())
+        empty = sorted(key for key in wanted & translated.keys() if not translated[key].string)
+        fuzzy = sorted(key for key in wanted & translated.keys() if translated[key].fuzzy)
+        assert (missing, empty, fuzzy) == ([], [], []), language
+
+
+def test_a_german_plan_prints_its_marked_words_in_german_and_an_english_one_in_english(
+        tmp_path):
+    root = write_workspace(tmp_path / "ws", GERMAN_TEAM, {"lena": german_rep(450500, 870000)},
+                           team_id="munich")
+    write_workspace(root, TEAM_YAML + "locale: en_GB\n", team_id="london")
+    out = tmp_path / "out"
+    build_html(root, out)
+    german = (out / "munich/reps/lena.html").read_text("utf-8")
+    assert "Ihr Coaching-Plan · Q4 2026" in german and ">Die Zahlen</h2>" in german
+    assert ">Hochrechnung</dt>" in german and "The numbers" not in german
+    # No English catalogue: English is what the templates are written in.
+    english = (out / "london/reps/ann.html").read_text("utf-8")
+    assert ">The numbers</h2>" in english and "Your coaching plan" in english
+
+
+def test_a_language_without_a_catalogue_falls_back_to_english_with_one_warning(workspace,
+                                                                              tmp_path):
+    root = workspace(TEAM_YAML + "currency: JPY\nlocale: ja_JP\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                      "html", "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    warning = (f"{TEAM}:8:9: warning: locale: no translation of the pages into 'ja' yet:"
+               " their words stay in English, figures and dates read as ja_JP")
+    assert result.output.count(warning) == 1, result.output
+    plan = (out / "core/reps/ann.html").read_text("utf-8")
+    assert ">The numbers</h2>" in plan and "￥100,000" in plan and "2026年11月26日" in plan
+    # German has a catalogue: no warning.
+    german = workspace(GERMAN_TEAM)
+    result = CliRunner().invoke(cli, ["validate", str(german), "--as-of", "2026-11-26"])
+    assert "warning: locale" not in result.output
