@@ -381,7 +381,12 @@ def _read(found: Probe, cache: dict[str, Any] | None, may_fork: bool) -> History
         if cache.get("head") == found.head:
             line = cached_line
         elif cached_line and isinstance(cache.get("head"), str):
-            newer = _read_line(found, cache["head"])
+            try:
+                newer = _read_line(found, cache["head"])
+            except GitFailed:
+                # The cached head is not in this repository (history rewritten, e.g. by
+                # `git filter-repo`, or the output folder came from another clone).
+                newer = []
             # Usable only when the new commits continue the cached line.
             if newer and newer[0][2] == cache["head"]:
                 line = cached_line + [list(commit) for commit in newer]

@@ -406,6 +406,22 @@ def test_a_damaged_cache_is_ignored(tmp_path):
     assert read_history(repo.root, cache).files == read_history(repo.root).files
 
 
+def test_a_cache_from_a_rewritten_history_is_read_afresh(tmp_path):
+    """A CI cache of output/ outlives a `git filter-repo` (or comes from another clone):
+    the cached head is then no commit of this repository, and history must still work."""
+    old = repo_with_team(tmp_path / "old")
+    old.write(ANN, rep_yaml(1000, skills="prospecting: 2"))
+    old.commit("2026-10-02")
+    cache = tmp_path / CACHE_NAME
+    write_cache(cache, read_history(old.root, cache))
+    rewritten = repo_with_team(tmp_path / "new")
+    rewritten.write(ANN, rep_yaml(2000, skills="prospecting: 3"))
+    rewritten.commit("2026-10-05")
+    history = read_history(rewritten.root, cache)
+    assert history.available, history.unavailable
+    assert history.files == read_history(rewritten.root).files
+
+
 def test_past_versions_read_as_the_loader_reads_them_within_its_limits():
     from reportgen.history_yaml import lenient_data
     from reportgen.yamlfile import parse_document
