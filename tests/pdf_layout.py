@@ -75,6 +75,28 @@ def overflowing_text(document: Any) -> list[str]:
     return found
 
 
+def overflowing_tables(document: Any) -> list[str]:
+    """Every table whose cells reach past the box holding it (long headings pushing a
+    column out of a half-width box, where the neighbour or the page cuts it off)."""
+    found = []
+    for number, page in enumerate(document.pages, 1):
+        for parent in boxes(page._page_box):
+            for wrapper in getattr(parent, "children", ()):
+                # WeasyPrint wraps each table in a block box of its own.
+                if wrapper.element_tag != "table" or not hasattr(wrapper, "padding_box_x") \
+                        or wrapper.style["float"] != "none":
+                    continue
+                right = parent.padding_box_x() + parent.padding_width() + TOLERANCE
+                reach = max((cell.border_box_x() + cell.border_width()
+                             for cell in boxes(wrapper)
+                             if type(cell).__name__ == "TableCellBox"), default=0)
+                if reach > right:
+                    found.append(f"page {number}: table.{'.'.join(sorted(_classes(wrapper)))}"
+                                 f" ends {reach - right + TOLERANCE:.1f} pt past its"
+                                 f" {parent.element_tag}.{'.'.join(sorted(_classes(parent)))}")
+    return found
+
+
 def split_cards(document: Any) -> list[str]:
     """Every card that starts on one page and ends on another."""
     pages_of: dict[int, tuple[str, set[int]]] = {}
