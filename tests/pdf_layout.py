@@ -103,7 +103,6 @@ def split_cards(document: Any) -> list[str]:
     for number, page in enumerate(document.pages, 1):
         for box in boxes(page._page_box):
             if box.element_tag in ("article", "div") and _classes(box) & set(CARDS):
-                name, seen = pages_of.setdefault(id(box.element), (_text(box)[:50], set()))
-                seen.add(number)
+                pages_of.setdefault(id(box.element), (_text(box)[:50], set()))[1].add(number)
     return [f"{name!r} on pages {sorted(seen)}" for name, seen in pages_of.values()
             if len(seen) > 1]

@@ -6,7 +6,9 @@ no-break space U+202F in French), checked once by eye against the locale's conve
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -17,7 +19,8 @@ from click.testing import CliRunner
 
 from reportgen import formatting
 from reportgen.cli import cli
-from tests.conftest import REPO, TEAM_YAML, write_workspace
+from tests import pdf_layout
+from tests.conftest import AS_OF, EXAMPLE, REPO, TEAM_YAML, write_workspace
 from tests.gitrepo import Repo
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -329,3 +332,132 @@ def test_a_language_without_a_catalogue_falls_back_to_english_with_one_warning(w
     german = workspace(GERMAN_TEAM)
     result = CliRunner().invoke(cli, ["validate", str(german), "--as-of", "2026-11-26"])
     assert "warning: locale" not in result.output
+
+
+# ------------------------------------------------------------------ long words on the page
+
+LONG_WORD_LOCALES = ("de_DE", "fr_FR")
+
+
+@functools.lru_cache(maxsize=8)
+def example_pages(locale: str, target: str) -> tuple[tuple[str, str], ...]:
+    """The example's plans (of the reps the build makes plans for) and scorecards, in
+    `locale`, as the build renders them for `target`."""
+    from reportgen.analysis import analyse
+    from reportgen.history import read_history
+    from reportgen.render import Renderer
+    from reportgen.workspace import load_workspace
+
+    as_of = date.fromisoformat(AS_OF)
+    analysis = analyse(load_workspace(EXAMPLE), as_of, read_history(EXAMPLE))
+    renderer = Renderer(EXAMPLE, target=target, locale=locale)
+    pages = []
+    for team in analysis.teams:
+        pages += [(f"{team.id}/{rep.id}", renderer.plan(as_of, team, rep).html)
+                  for rep in team.reps if rep.file.rep.departed is None]
+        pages.append((f"{team.id}/scorecard", renderer.scorecard(as_of, team).html))
+    return tuple(pages)
+
+
+@pytest.fixture(scope="module")
+def pdf_renderer():
+    from reportgen.pdf import PdfRenderer
+    from reportgen.render import Renderer
+
+    return PdfRenderer([folder / "assets" for folder in Renderer(EXAMPLE, target="pdf").folders])
+
+
+@pytest.mark.parametrize("locale", LONG_WORD_LOCALES)
+def test_german_and_french_pages_print_without_overflow_or_split_cards(pdf_renderer, locale):
+    """German and French words are longer: every plan still fits two pages, the
+    scorecard no more than English's three plus one, and no word runs out of its box,
+    no table out of its column, no card across a page break."""
+    problems = {}
+    for name, html in example_pages(locale, "pdf"):
+        document = pdf_layout.lay_out(pdf_renderer, html)
+        found = (pdf_layout.overflowing_text(document) + pdf_layout.overflowing_tables(document)
+                 + pdf_layout.split_cards(document))
+        pages = len(document.pages)
+        if pages > (4 if name.endswith("/scorecard") else 2):
+            found.append(f"{pages} pages")
+        if found:
+            problems[name] = found
+    assert problems == {}
+
+
+def test_the_layout_checks_see_an_overflowing_word_a_wide_table_and_a_split_card(
+        pdf_renderer):
+    html = ('<html lang="de"><body><p style="width: 4rem; white-space: nowrap">'
+            'Zielerreichungsgeschwindigkeit</p>'
+            '<div style="width: 6rem"><table><tr><td style="white-space: nowrap">'
+            'Abschlüsse + Best Case</td></tr></table></div>'
+            '<article class="fix-card" style="break-inside: auto">'
+            + "<p>Zeile</p>" * 80 + '</article></body></html>')
+    document = pdf_layout.lay_out(pdf_renderer, html)
+    assert [line.split(":")[0] for line in pdf_layout.overflowing_text(document)][:1] == [
+        "page 1"]
+    assert any("Zielerreichungsgeschwindigkeit" in line
+               for line in pdf_layout.overflowing_text(document))
+    assert len(pdf_layout.overflowing_tables(document)) == 1
+    assert pdf_layout.split_cards(document) == [f"{'Zeile' * 10!r} on pages [1, 2]"]
+
+
+# What a page calls itself and its parts, not the team's data (names, skills, notes).
+LABELS = ("h2", "section > h3", ".assignment-box h3", "thead th", "dt:not(.quadrant-key dt)",
+          ".kicker", ".label", ".since-kind", ".badge", ".status", ".who", ".flag", ".low",
+          ".late", ".empty", ".section-note", ".bar-legend", ".legend .key", "footer",
+          "small.ramp", ".sub-head", ".running-header", ".running-footer")
+# Words German or French writes as English does.
+SAME_IN_BOTH = {"de_DE": {"Team", "Status", "Pipeline", "Commit", "Best Case", "Manager"},
+                "fr_FR": {"Manager", "Date", "Total", "Attention", "Pipeline"}}
+
+
+def label_texts(html: str) -> list[str]:
+    import cssselect2
+    import tinyhtml5
+
+    root = cssselect2.ElementWrapper.from_html_root(tinyhtml5.parse(html))
+    texts = []
+    for selector in LABELS:
+        for element in root.query_all(selector):
+            node = element.etree_element
+            # A heading's own words: the date or figure beside it is data.
+            own = [node.text or ""] + [child.tail or "" for child in node]
+            if node.tag.endswith("h2") or node.tag.endswith("dt"):
+                text = " ".join("".join(own).split())
+            else:
+                text = " ".join("".join(node.itertext()).split())
+            texts.append(text)
+    return texts
+
+
+def the_teams_own_words() -> set[str]:
+    """Names from the team's files that the pages print as headings or labels: skill
+    names, the manager's name, the rep's own result names ("Win rate")."""
+    from reportgen.workspace import load_workspace
+
+    words = set()
+    for team in load_workspace(EXAMPLE).teams:
+        words.add(team.team.manager)
+        words.update(skill.name for skill in team.team.skills)
+        for rep in team.reps:
+            words.update(name.replace("_", " ").capitalize()
+                         for name in rep.rep.results.others)
+    return words
+
+
+@pytest.mark.parametrize("locale", LONG_WORD_LOCALES)
+def test_no_heading_or_label_of_a_german_or_french_page_is_left_in_english(locale):
+    english = dict(example_pages("en_US", "html"))
+    data = the_teams_own_words()
+    assert {"Dana Whitfield", "Qualification", "Win rate"} <= data
+    untranslated = {}
+    for name, html in example_pages(locale, "html"):
+        theirs, ours = label_texts(english[name]), label_texts(html)
+        assert len(theirs) == len(ours), name
+        left = sorted({mine for mine, original in zip(ours, theirs, strict=True)
+                       if mine == original and re.search("[A-Za-z]{2}", mine)
+                       and mine not in SAME_IN_BOTH[locale] and mine not in data})
+        if left:
+            untranslated[name] = left
+    assert untranslated == {}
