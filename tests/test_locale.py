@@ -22,6 +22,7 @@ from reportgen.cli import cli
 from tests import pdf_layout
 from tests.conftest import AS_OF, EXAMPLE, REPO, TEAM_YAML, write_workspace
 from tests.gitrepo import Repo
+from tests.test_phone_layout import PHONE, chromium  # noqa: F401  (the browser fixture)
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 TEAM = "teams/core/team.yaml"
@@ -461,3 +462,28 @@ def test_no_heading_or_label_of_a_german_or_french_page_is_left_in_english(local
         if left:
             untranslated[name] = left
     assert untranslated == {}
+
+
+@pytest.fixture(scope="module")
+def long_word_builds(tmp_path_factory):
+    """The example built as HTML in German and in French."""
+    builds = {}
+    for locale in LONG_WORD_LOCALES:
+        out = tmp_path_factory.mktemp(locale)
+        build_html(EXAMPLE, out, "--locale", locale)
+        builds[locale] = out
+    return builds
+
+
+@pytest.mark.parametrize("locale", LONG_WORD_LOCALES)
+def test_german_and_french_pages_fit_a_phone(long_word_builds, chromium, locale):  # noqa: F811
+    out = long_word_builds[locale]
+    pages = ["index.html", *sorted(path.relative_to(out).as_posix()
+                                   for path in out.glob("*/scorecard.html")),
+             "west-enterprise/reps/priya-raman.html"]
+    too_wide = {}
+    for page in pages:
+        widths = chromium.page_widths(out / page, PHONE)
+        if widths["scroll"] > PHONE:
+            too_wide[page] = widths
+    assert too_wide == {}
