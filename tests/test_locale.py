@@ -362,6 +362,12 @@ def example_pages(locale: str, target: str) -> tuple[tuple[str, str], ...]:
     return tuple(pages)
 
 
+# Plans: two pages, as in English. West Enterprise's scorecard is three pages in English
+# and four in German, French and Spanish (German writes 345.000 $ where English has
+# $345K, so the rep rows grow and the performance section, kept whole, moves on).
+MOST_PAGES = {"west-enterprise/scorecard": 4, "west-smb/scorecard": 2}
+
+
 @pytest.fixture(scope="module")
 def pdf_renderer():
     from reportgen.pdf import PdfRenderer
@@ -372,16 +378,16 @@ def pdf_renderer():
 
 @pytest.mark.parametrize("locale", PRINTED_LOCALES)
 def test_german_and_french_pages_print_without_overflow_or_split_cards(pdf_renderer, locale):
-    """German and French words are longer: every plan still fits two pages, the
-    scorecard no more than English's three plus one, and no word runs out of its box,
-    no table out of its column, no card across a page break."""
+    """German and French words are longer: every plan still fits two pages, each
+    scorecard its pages (MOST_PAGES), and no word runs out of its box, no table out of
+    its column, no card across a page break."""
     problems = {}
     for name, html in example_pages(locale, "pdf"):
         document = pdf_layout.lay_out(pdf_renderer, html)
         found = (pdf_layout.overflowing_text(document) + pdf_layout.overflowing_tables(document)
                  + pdf_layout.split_cards(document))
         pages = len(document.pages)
-        if pages > (4 if name.endswith("/scorecard") else 2):
+        if pages > MOST_PAGES.get(name, 2):
             found.append(f"{pages} pages")
         if found:
             problems[name] = found
