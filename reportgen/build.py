@@ -438,7 +438,7 @@ def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> 
     option_text = repr((tool_versions(), options.as_of.isoformat(), options.paper,
                         sorted(options.formats), os.environ.get("SOURCE_DATE_EPOCH", ""),
                         options.since, options.locale, options.index_locale))
-    head = git.head if isinstance(git, Probe) else git.reason
+    head = git.head if isinstance(git, Probe) else str(git.reason)
     everything = digest(option_text, repr(sorted(files.items())), repr(sorted(templates.items())),
                         repr((sorted(options.teams), sorted(options.reps), options.shard,
                               options.only_index)), head)
