@@ -104,8 +104,10 @@ def skill_trend(points: list[tuple[date, int]] | tuple[tuple[date, int], ...], l
         last = index == len(spots) - 1
         parts.append(f'<circle cx="{x}" cy="{y_}" r="{2.6 if last else 2}"'
                      f' fill="{INK if last else "#ffffff"}" stroke="{INK}" stroke-width="1.2"/>')
-    label = escape(words(N_("ratings over time: %(ratings)s", ratings=", ".join(
-        words(N_("%(rating)s on %(day)s", rating=rating, day=day)) for day, rating in points))))
+    # One message per dot, then the list: the extractor reads no message nested in another.
+    dots = [words(N_("%(rating)s on %(day)s", rating=rating, day=day))
+            for day, rating in points]
+    label = escape(words(N_("ratings over time: %(ratings)s", ratings=", ".join(dots))))
     return Markup(
         f'<svg class="skill-trend" viewBox="0 0 {TREND_WIDTH} {TREND_HEIGHT}"'
         f' width="{TREND_WIDTH}" height="{TREND_HEIGHT}" role="img" aria-label="{label}">'
@@ -148,10 +150,11 @@ def burn_up(progress: list[tuple[date, int | float]] | tuple[tuple[date, int | f
     parts.append(f'<polyline class="closed" fill="none" stroke="{MET}" stroke-width="2.5"'
                  ' points="' + " ".join(f"{px},{py}" for px, py in spots) + '"/>')
     parts.extend(f'<circle cx="{px}" cy="{py}" r="2.8" fill="{INK}"/>' for px, py in spots[1:])
+    weeks = [words(N_("%(closed)s by %(day)s", closed=Figure(closed), day=day))
+             for day, closed in progress]
     label = escape(words(N_(
         "closed by week against the even pace to the manager's number: %(weeks)s",
-        weeks=", ".join(words(N_("%(closed)s by %(day)s", closed=Figure(closed), day=day))
-                        for day, closed in progress))))
+        weeks=", ".join(weeks))))
     return Markup(
         f'<svg class="burn-up" viewBox="0 0 {BURN_WIDTH} {BURN_HEIGHT}" width="{BURN_WIDTH}"'
         f' height="{BURN_HEIGHT}" role="img" aria-label="{label}">' + "".join(parts) + "</svg>")
