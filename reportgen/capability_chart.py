@@ -44,6 +44,13 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float =
             f' font-weight="{weight}" fill="{fill}" {FONT}>{text}</text>')
 
 
+def _fitted(text: str, room: float, size: float) -> float:
+    """The font size (at most `size`) at which bold `text` fits in `room` pixels: Inter's
+    bold letters average about half an em (measured on the quadrant names)."""
+    needed = len(text) * 0.52 * size
+    return size if needed <= room else round(max(room / (len(text) * 0.52), 7.0), 1)
+
+
 def _place(points: list[tuple[float, float]], one_x: float, one_y: float
            ) -> list[tuple[float, float]]:
     """Move circles that would cover each other the shortest way that keeps them in their
@@ -109,13 +116,17 @@ def people_chart(points: list[tuple[int, PersonPoint]], scale_min: int, scale_ma
         _text(right, HEIGHT - 6,
               say(N_("Skills: weighted mean rating, target %(target)s →", target=target)),
               anchor="end", size=12.5, weight=600, fill=INK),
-        _text(one_x + 5, TOP + 15, say(QUADRANTS["stars"][0]), size=12.5, weight=700),
-        _text(one_x - 5, TOP + 15, say(QUADRANTS["ahead"][0]), anchor="end", size=12.5,
-              weight=700),
-        _text(one_x + 5, bottom - 7, say(QUADRANTS["stuck"][0]), size=12.5, weight=700),
-        _text(one_x - 5, bottom - 7, say(QUADRANTS["plan"][0]), anchor="end", size=12.5,
-              weight=700),
     ]
+    # Each quadrant's name in its corner, smaller where the language's words are longer
+    # than the room beside the dashed line ("Fähig, aber festgefahren").
+    for key, right_side, y in (("stars", True, TOP + 15), ("ahead", False, TOP + 15),
+                               ("stuck", True, bottom - 7), ("plan", False, bottom - 7)):
+        name = str(words(QUADRANTS[key][0]))
+        # Up to the picture's edge on the right, the axis on the left.
+        room = WIDTH - 2 - (one_x + 5) if right_side else one_x - 5 - LEFT - 4
+        parts.append(_text(one_x + 5 if right_side else one_x - 5, y, str(escape(name)),
+                           anchor="start" if right_side else "end",
+                           size=_fitted(name, room, 12.5), weight=700))
     plotted = [(number, point) for number, point in points if point.plotted]
     spots = _place([(_x(point.capability or Fraction(0), low, high),
                      _y(point.performance or Fraction(0))) for _, point in plotted],
