@@ -7,6 +7,7 @@ no-break space U+202F in French), checked once by eye against the locale's conve
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -329,3 +330,84 @@ def test_a_language_without_a_catalogue_falls_back_to_english_with_one_warning(w
     german = workspace(GERMAN_TEAM)
     result = CliRunner().invoke(cli, ["validate", str(german), "--as-of", "2026-11-26"])
     assert "warning: locale" not in result.output
+
+
+@pytest.mark.parametrize(("option", "locale", "language", "day"), [
+    ("--locale", "it_IT", "it", "26 nov 2026"),
+    ("--index-locale", "ja_JP", "ja", "2026年11月26日"),
+])
+def test_an_option_naming_a_language_without_a_catalogue_warns_once(workspace, tmp_path,
+                                                                   option, locale, language,
+                                                                   day):
+    root = workspace()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                      "html", "--as-of", "2026-11-26", option, locale])
+    assert result.exit_code == 0, result.output
+    warning = (f"{option}:1:1: warning: -: no translation of the pages into '{language}' yet:"
+               f" their words stay in English, figures and dates read as {locale}")
+    assert result.output.count("no translation of the pages") == 1, result.output
+    assert warning in result.output
+    # English words, the locale's dates.
+    page = (out / ("index.html" if option == "--index-locale" else "core/reps/ann.html")
+            ).read_text("utf-8")
+    assert day in page and f'<html lang="{locale.replace("_", "-")}">' in page
+    assert "Your coaching plan" in page or "as of" in page
+    # A language with a catalogue, or English, warns about nothing.
+    for known in ("de_DE", "en_GB"):
+        result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                          "html", "--as-of", "2026-11-26", option, known])
+        assert result.exit_code == 0 and "no translation" not in result.output, result.output
+
+
+# ------------------------------------------------------------------ one plan per language
+
+GOLDEN_LANGUAGES = REPO / "tests" / "golden" / "languages"
+
+
+def _example_html(out: Path, locale: str, **selection) -> Path:
+    from reportgen.build import BuildOptions, build
+    from tests.conftest import EXAMPLE
+
+    build(EXAMPLE, BuildOptions(as_of=date(2026, 11, 26), out=out, formats=("html",),
+                                locale=locale, **selection))
+    return out
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "fr_FR", "es_ES"])
+def test_golden_plan_in_each_shipped_language(tmp_path, locale, update_golden):
+    """One plan of the example (with history: the since box, trends, overdue actions) in
+    each shipped language, byte for byte. `pytest --update-golden` rewrites them; look
+    at the pages first."""
+    out = _example_html(tmp_path / "out", locale, reps=("west-enterprise/priya-raman",))
+    built = (out / "west-enterprise/reps/priya-raman.html").read_text("utf-8")
+    golden = GOLDEN_LANGUAGES / f"priya-raman.{locale}.html"
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(built, encoding="utf-8")
+    assert golden.is_file(), "no golden file yet: run pytest --update-golden"
+    assert built == golden.read_text("utf-8"), (
+        f"{locale} plan differs from {golden.name} (if intended: pytest --update-golden)")
+
+
+# Left-overs of gettext that must never reach an English page: a placeholder that was not
+# filled, a template tag, a marker call printed as text.
+GETTEXT_LEFTOVERS = re.compile(r"%\(\w+\)s|%s\b|\{\{|\{%|\b_\(|\bN_\(|ngettext|msgid")
+
+
+@pytest.mark.parametrize("locale", ["en_US", "en_GB"])
+def test_english_pages_are_complete_without_a_catalogue(tmp_path, locale):
+    """English is the language the templates and the Python messages are written in:
+    no catalogue, and every page reads whole (no placeholder left, no identifier)."""
+    from reportgen.translations import catalogue_file
+
+    assert catalogue_file(locale) is None
+    out = _example_html(tmp_path / "out", locale)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == 12
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert not GETTEXT_LEFTOVERS.search(text), (page, GETTEXT_LEFTOVERS.search(text))
+    scorecard = (out / "west-enterprise/scorecard.html").read_text("utf-8")
+    assert "Skills: weighted mean rating, target 4" in scorecard
+    assert "action overdue since 13 Nov 2026" in scorecard
