@@ -46,9 +46,10 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float =
 
 def _fitted(text: str, room: float, size: float) -> float:
     """The font size (at most `size`) at which bold `text` fits in `room` pixels: Inter's
-    bold letters average about half an em (measured on the quadrant names)."""
-    needed = len(text) * 0.52 * size
-    return size if needed <= room else round(max(room / (len(text) * 0.52), 7.0), 1)
+    bold letters average a little over half an em, and the fallback font WeasyPrint may
+    draw SVG text in (DejaVu Sans) is wider: 0.62 em keeps "Compétents, bloqués" in."""
+    needed = len(text) * 0.62 * size
+    return size if needed <= room else round(max(room / (len(text) * 0.62), 7.0), 1)
 
 
 def _place(points: list[tuple[float, float]], one_x: float, one_y: float

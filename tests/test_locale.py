@@ -419,3 +419,34 @@ def test_english_pages_are_complete_without_a_catalogue(tmp_path, locale):
     scorecard = (out / "west-enterprise/scorecard.html").read_text("utf-8")
     assert "Skills: weighted mean rating, target 4" in scorecard
     assert "action overdue since 13 Nov 2026" in scorecard
+
+
+def test_warnings_read_german_on_the_scorecard_and_english_on_the_terminal(workspace,
+                                                                          tmp_path):
+    """One message, two destinations: the page in the team's language (dates as the
+    locale writes them), the terminal in English with ISO dates."""
+    rep = german_rep(450500, 870000).replace(
+        "  qualification: 4\n", "  qualification: {rating: 4, assessed: 2026-01-05}\n") + """\
+fixes:
+  - skill: qualification
+    status: active
+    actions: [{do: Alten Schritt erledigen, due: 2026-10-01}]
+roadblocks:
+  - {issue: Kein CRM-Zugang, raised: 2026-11-02}
+"""
+    root = workspace(GERMAN_TEAM, {"lena": rep})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                      "html", "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert "action overdue since 2026-10-01: Alten Schritt erledigen" in result.output
+    assert "Qualification was assessed 325 days ago (stale after 90); reassess it" in (
+        result.output)
+    scorecard = (out / "core/scorecard.html").read_text("utf-8")
+    assert "Maßnahme überfällig seit 1. Okt. 2026: Alten Schritt erledigen" in scorecard
+    assert ("Qualification wurde vor 325 Tagen bewertet (veraltet nach 90); neu bewerten"
+            in scorecard)
+    assert ">1 veraltete Bewertung<" in scorecard and ">1 überfällige Maßnahme<" in scorecard
+    assert "Noch niemand zuständig" in scorecard and "No owner yet" not in scorecard
+    assert "Hochgerechnete Zielerreichung" in scorecard  # the chart's axis
+    assert "action overdue" not in scorecard and "stale rating" not in scorecard
