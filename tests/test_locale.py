@@ -450,3 +450,33 @@ roadblocks:
     assert "Noch niemand zuständig" in scorecard and "No owner yet" not in scorecard
     assert "Hochgerechnete Zielerreichung" in scorecard  # the chart's axis
     assert "action overdue" not in scorecard and "stale rating" not in scorecard
+
+
+def test_a_python_message_renders_per_destination_with_each_languages_plurals():
+    from reportgen.i18n import N_, Figure, Words, ngettext
+    from reportgen.translations import translations
+
+    def page(locale: str, text) -> str:
+        return Words(translations(locale), locale)(text)
+
+    overdue = N_("action overdue since %(day)s: %(action)s", day=date(2026, 10, 1),
+                 action="Call Meridian")
+    assert str(overdue) == "action overdue since 2026-10-01: Call Meridian"  # the terminal
+    assert page("en_US", overdue) == "action overdue since 1 Oct 2026: Call Meridian"
+    assert page("de_DE", overdue) == "Maßnahme überfällig seit 1. Okt. 2026: Call Meridian"
+    # CLDR plural rules: French counts 0 and 1 alike, German and English do not.
+    for count, english, german, french in (
+            (0, "0 stale ratings", "0 veraltete Bewertungen", "0 note périmée"),
+            (1, "1 stale rating", "1 veraltete Bewertung", "1 note périmée"),
+            (2, "2 stale ratings", "2 veraltete Bewertungen", "2 notes périmées")):
+        label = ngettext("%(count)s stale rating", "%(count)s stale ratings", count)
+        assert (str(label), page("de_DE", label), page("fr_FR", label)) == (
+            english, german, french)
+    # An amount quoted in a sentence: grouped as the page's locale groups digits.
+    below = N_("best case %(best_case)s is below commit %(commit)s; the best case includes"
+               " the commit, so it is at least the commit", best_case=Figure(40000),
+               commit=Figure(50000))
+    assert str(below).startswith("best case 40,000 is below commit 50,000;")
+    assert page("de_DE", below).startswith("Best Case 40.000 liegt unter dem Commit 50.000;")
+    # A language without a catalogue: English words, the locale's dates.
+    assert page("it_IT", overdue) == "action overdue since 1 ott 2026: Call Meridian"
