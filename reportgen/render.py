@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from reportgen import __version__, charts, forecast_chart, formatting
-from reportgen.i18n import Words
+from reportgen.i18n import Words, ngettext
 from reportgen.problems import Problem
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ def _environment(folders: tuple[Path, ...],
         {name: _in_locale(getattr(formatting, name), locale) for name in
          ("money", "money_short", "percent", "multiple", "decimal", "day", "score",
           "figure")},
-        plural=_plural,
+        plural=functools.partial(_plural, words=words),
     )
     # Charts label themselves (aria-label, axis titles) in the page's language.
     environment.globals.update(
@@ -213,5 +213,25 @@ def _words(locale: str) -> Words:
     return Words(translations(locale), locale)
 
 
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
+# The words templates count with `{{ n | plural("rep") }}`, as messages `pybabel extract`
+# finds, so each language counts with its own plural forms ("0 jour", "2 Tage").
+_COUNTED: dict[str, Any] = {
+    "day": lambda n: ngettext("%(count)s day", "%(count)s days", n),
+    "earlier one-on-one": lambda n: ngettext("%(count)s earlier one-on-one",
+                                             "%(count)s earlier one-on-ones", n),
+    "open roadblock": lambda n: ngettext("%(count)s open roadblock",
+                                         "%(count)s open roadblocks", n),
+    "point": lambda n: ngettext("%(count)s point", "%(count)s points", n),
+    "rep": lambda n: ngettext("%(count)s rep", "%(count)s reps", n),
+    "team": lambda n: ngettext("%(count)s team", "%(count)s teams", n),
+}
+
+
+def _plural(count: int, singular: str, plural: str | None = None, *,
+            words: Words) -> str:
+    """`3 reps`: in the page's language for the words above; a word a workspace's own
+    template counts with stays English, with an English plural."""
+    counted = _COUNTED.get(singular) if plural is None else None
+    if counted is not None:
+        return str(words(counted(count)))
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
