@@ -24,6 +24,7 @@ from reportgen.forecast import (
     team_forecast,
 )
 from reportgen.history import History, unavailable
+from reportgen.i18n import Text, ngettext
 from reportgen.initiatives import GapResponse, gap_responses, initiative_findings
 from reportgen.layout import team_folders
 from reportgen.problems import Problem, Severity
@@ -79,7 +80,7 @@ class TeamAnalysis:
     # The burn-up: (date, closed summed over the team's reps) per week end, then as_of.
     progress: tuple[tuple[date, int | float], ...] = ()
     # One line for the scorecard when some or all of the team has no git history.
-    history_note: str | None = None
+    history_note: Text | str | None = None  # shown on the scorecard, translated
 
     @property
     def id(self) -> str:
@@ -137,14 +138,16 @@ def analyse_team(team_file: TeamFile, as_of: date, history: History | None = Non
         history_note=_history_note(history, sum(1 for file in histories if file is None)))
 
 
-def _history_note(history: History, uncommitted: int) -> str | None:
+def _history_note(history: History, uncommitted: int) -> Text | str | None:
     if history.unavailable == "":
         return None
     if not history.available:
         return history.unavailable
     if uncommitted:
-        return (f"{uncommitted} of this team's rep files {'is' if uncommitted == 1 else 'are'}"
-                " not committed to git yet: no earlier record for them until they are")
+        return ngettext("%(count)s of this team's rep files is not committed to git yet: no"
+                        " earlier record for it until it is",
+                        "%(count)s of this team's rep files are not committed to git yet: no"
+                        " earlier record for them until they are", uncommitted)
     return None
 
 
@@ -179,7 +182,7 @@ def history_problems(history: History | None, rep_files: list[str]) -> list[Prob
     if history is None or history.unavailable == "":
         return []
     if not history.available:
-        return [Problem("teams/", 1, 1, Severity.WARNING, "-", history.unavailable or "")]
+        return [Problem("teams/", 1, 1, Severity.WARNING, "-", str(history.unavailable or ""))]
     missing = [file for file in rep_files if history.file(file) is None]
     if not missing:
         return []

@@ -296,7 +296,8 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
                          for raw in record.warnings),
                        *_kept_warnings(manifest, planned, todo),
                        *history_problems(run.history, [file for team in listing
-                                                       for _, file in team.reps])})
+                                                       for _, file in team.reps]),
+                       *locale_option_problems(options)})
     if options.strict and warnings:
         raise DataError([replace(w, severity=Severity.ERROR) for w in warnings],
                         "; --strict: nothing was written.")
@@ -438,7 +439,7 @@ def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> 
     option_text = repr((tool_versions(), options.as_of.isoformat(), options.paper,
                         sorted(options.formats), os.environ.get("SOURCE_DATE_EPOCH", ""),
                         options.since, options.locale, options.index_locale))
-    head = git.head if isinstance(git, Probe) else git.reason
+    head = git.head if isinstance(git, Probe) else str(git.reason)
     everything = digest(option_text, repr(sorted(files.items())), repr(sorted(templates.items())),
                         repr((sorted(options.teams), sorted(options.reps), options.shard,
                               options.only_index)), head)
@@ -527,6 +528,20 @@ def _manifest_name(options: BuildOptions) -> str:
 def _unchanged(item: _Planned, manifest: Manifest, out: Path) -> bool:
     record = manifest.outputs.get(item.output)
     return record is not None and record.key == item.key and record.still_there(out / item.output)
+
+
+def locale_option_problems(options: BuildOptions) -> list[Problem]:
+    """One warning when `--locale` (or, without it, `--index-locale`) names a language
+    reportgen has no catalogue for: those pages' words stay English, their figures and
+    dates read in the locale. A team's own `locale` warns on its line instead."""
+    from reportgen.workspace import untranslated_locale
+
+    option, locale = (("--locale", options.locale) if options.locale is not None
+                      else ("--index-locale", options.index_locale))
+    untranslated = untranslated_locale(locale)
+    if untranslated is None:
+        return []
+    return [Problem(option, 1, 1, Severity.WARNING, "-", untranslated)]
 
 
 def _record(path: Path, key: str, warnings: list[Problem]) -> OutputRecord:

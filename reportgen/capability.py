@@ -22,20 +22,21 @@ from datetime import date
 from fractions import Fraction
 
 from reportgen.coaching import RepFigures, SkillStanding, exact
+from reportgen.i18n import N_, Text
 from reportgen.model import Rep
 
 RAMP_DAYS = 90
 
 # Quadrant keys → (name, what a manager does about it), in a manager's words.
-QUADRANTS: dict[str, tuple[str, str]] = {
-    "stars": ("Stars", "on course and skilled: stretch them, give them the big deals and"
-              " let them coach others"),
-    "ahead": ("Results ahead of skills", "delivering now, below target on skills: coach"
-              " the gaps before the luck runs out"),
-    "stuck": ("Skilled but stuck", "skills at target, results behind: look at pipeline,"
-              " territory and roadblocks"),
-    "plan": ("Needs a plan", "behind on results and skills: coach the biggest fix hard,"
-             " with dated actions"),
+QUADRANTS: dict[str, tuple[Text, Text]] = {
+    "stars": (N_("Stars"), N_("on course and skilled: stretch them, give them the big deals"
+                              " and let them coach others")),
+    "ahead": (N_("Results ahead of skills"), N_("delivering now, below target on skills:"
+                                                " coach the gaps before the luck runs out")),
+    "stuck": (N_("Skilled but stuck"), N_("skills at target, results behind: look at"
+                                          " pipeline, territory and roadblocks")),
+    "plan": (N_("Needs a plan"), N_("behind on results and skills: coach the biggest fix"
+                                    " hard, with dated actions")),
 }
 
 
@@ -55,13 +56,13 @@ class PersonPoint:
         return self.performance is not None and self.capability is not None
 
     @property
-    def not_plotted_because(self) -> str | None:
+    def not_plotted_because(self) -> Text | None:
         if self.quota_zero:
-            return "no quota"
+            return N_("no quota")
         if self.capability is None:
-            return "not assessed"
+            return N_("not assessed")
         if self.performance is None:
-            return "period not started"
+            return N_("period not started")
         return None
 
     @property
@@ -74,7 +75,7 @@ class PersonPoint:
         return "stuck" if skilled else "plan"
 
     @property
-    def quadrant_name(self) -> str | None:
+    def quadrant_name(self) -> Text | None:
         return QUADRANTS[self.quadrant][0] if self.quadrant else None
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from reportgen import formatting
 from reportgen.capability import QUADRANTS, PersonPoint
+from reportgen.i18n import ENGLISH, N_, Words
 
 WIDTH, HEIGHT = 440, 310
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 26, 46
@@ -42,6 +44,14 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: float =
             f' font-weight="{weight}" fill="{fill}" {FONT}>{text}</text>')
 
 
+def _fitted(text: str, room: float, size: float) -> float:
+    """The font size (at most `size`) at which bold `text` fits in `room` pixels: Inter's
+    bold letters average a little over half an em, and the fallback font WeasyPrint may
+    draw SVG text in (DejaVu Sans) is wider: 0.62 em keeps "Compétents, bloqués" in."""
+    needed = len(text) * 0.62 * size
+    return size if needed <= room else round(max(room / (len(text) * 0.62), 7.0), 1)
+
+
 def _place(points: list[tuple[float, float]], one_x: float, one_y: float
            ) -> list[tuple[float, float]]:
     """Move circles that would cover each other the shortest way that keeps them in their
@@ -68,8 +78,13 @@ def _place(points: list[tuple[float, float]], one_x: float, one_y: float
 
 
 def people_chart(points: list[tuple[int, PersonPoint]], scale_min: int, scale_max: int,
-                 target: int) -> Markup:
-    """`points`: (number shown, point) of the reps to plot."""
+                 target: int, *, words: Words = ENGLISH) -> Markup:
+    """`points`: (number shown, point) of the reps to plot; its words in `words`'
+    language."""
+
+    def say(text: object) -> str:
+        return str(escape(words(text)))
+
     low, high = Fraction(scale_min, target), Fraction(scale_max, target)
     one_x, one_y = _x(Fraction(1), low, high), _y(Fraction(1))
     bottom, right = HEIGHT - BOTTOM, WIDTH - RIGHT
@@ -85,7 +100,8 @@ def people_chart(points: list[tuple[int, PersonPoint]], scale_min: int, scale_ma
         if 0 < percent < 200 and percent != 100:
             parts.append(f'<line x1="{LEFT}" x2="{right}" y1="{y}" y2="{y}" stroke="{RULE}"'
                          ' stroke-width="0.5"/>')
-        parts.append(_text(LEFT - 5, y + 4, f"{percent}%", anchor="end", size=12))
+        parts.append(_text(LEFT - 5, y + 4, say(formatting.percent(
+            Fraction(percent, 100), locale=words.locale)), anchor="end", size=12))
     for rating in range(scale_min, scale_max + 1):
         x = _x(Fraction(rating, target), low, high)
         parts.append(f'<line x1="{x}" x2="{x}" y1="{bottom}" y2="{bottom + 4}" stroke="{MUTED}"'
@@ -96,14 +112,22 @@ def people_chart(points: list[tuple[int, PersonPoint]], scale_min: int, scale_ma
         ' stroke-width="1.2" stroke-dasharray="5 3"/>',
         f'<line x1="{LEFT}" x2="{right}" y1="{one_y}" y2="{one_y}" stroke="{INK}"'
         ' stroke-width="1.2" stroke-dasharray="5 3"/>',
-        _text(LEFT, TOP - 10, "Projected attainment ↑", size=12.5, weight=600, fill=INK),
-        _text(right, HEIGHT - 6, f"Skills: weighted mean rating, target {target} →",
+        _text(LEFT, TOP - 10, say(N_("Projected attainment ↑")), size=12.5, weight=600,
+              fill=INK),
+        _text(right, HEIGHT - 6,
+              say(N_("Skills: weighted mean rating, target %(target)s →", target=target)),
               anchor="end", size=12.5, weight=600, fill=INK),
-        _text(one_x + 5, TOP + 15, QUADRANTS["stars"][0], size=12.5, weight=700),
-        _text(one_x - 5, TOP + 15, QUADRANTS["ahead"][0], anchor="end", size=12.5, weight=700),
-        _text(one_x + 5, bottom - 7, QUADRANTS["stuck"][0], size=12.5, weight=700),
-        _text(one_x - 5, bottom - 7, QUADRANTS["plan"][0], anchor="end", size=12.5, weight=700),
     ]
+    # Each quadrant's name in its corner, smaller where the language's words are longer
+    # than the room beside the dashed line ("Fähig, aber festgefahren").
+    for key, right_side, y in (("stars", True, TOP + 15), ("ahead", False, TOP + 15),
+                               ("stuck", True, bottom - 7), ("plan", False, bottom - 7)):
+        name = str(words(QUADRANTS[key][0]))
+        # Up to the picture's edge on the right, the axis on the left.
+        room = WIDTH - 2 - (one_x + 5) if right_side else one_x - 5 - LEFT - 4
+        parts.append(_text(one_x + 5 if right_side else one_x - 5, y, str(escape(name)),
+                           anchor="start" if right_side else "end",
+                           size=_fitted(name, room, 12.5), weight=700))
     plotted = [(number, point) for number, point in points if point.plotted]
     spots = _place([(_x(point.capability or Fraction(0), low, high),
                      _y(point.performance or Fraction(0))) for _, point in plotted],
@@ -120,8 +144,9 @@ def people_chart(points: list[tuple[int, PersonPoint]], scale_min: int, scale_ma
                          f' stroke-width="1.5"{dashed}/>')
         parts.append(_text(x, round(y + 4.3, 1), str(number), anchor="middle", size=12.5,
                            weight=700, fill=INK))
+    label = say(N_("Reps by projected attainment and skills against target; the table"
+                   " beside it lists the same figures"))
     return Markup(
         f'<svg class="people-chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}"'
-        f' height="{HEIGHT}" role="img" aria-label="Reps by projected attainment and skills'
-        ' against target; the table beside it lists the same figures">'
+        f' height="{HEIGHT}" role="img" aria-label="{label}">'
         + "".join(parts) + "</svg>")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from fractions import Fraction
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from reportgen.i18n import ENGLISH, N_, Figure, Words
 
 BAR_WIDTH = 200
 BAR_HEIGHT = 14
@@ -25,8 +27,8 @@ def _x(value: float, low: float, high: float) -> float:
     return round(BAR_WIDTH * (value - low) / (high - low), 2)
 
 
-def rating_bar(rating: int | None, target: int, low: int, high: int, *, stale: bool = False
-               ) -> Markup:
+def rating_bar(rating: int | None, target: int, low: int, high: int, *, stale: bool = False,
+               words: Words = ENGLISH) -> Markup:
     """A track from the scale's min to max, the rating filled, the target as a tick."""
     track = (f'<rect class="track" x="0" y="3" width="{BAR_WIDTH}" height="{BAR_HEIGHT - 6}"'
              f' rx="4" fill="{TRACK}"/>')
@@ -43,15 +45,17 @@ def rating_bar(rating: int | None, target: int, low: int, high: int, *, stale: b
     tick = min(max(_x(target, low, high), 1), BAR_WIDTH - 1)
     parts.append(f'<line class="target" x1="{tick}" x2="{tick}" y1="0" y2="{BAR_HEIGHT}"'
                  f' stroke="{INK}" stroke-width="2"/>')
-    label = (f"rated {rating} of {high}, target {target}" if rating is not None
-             else f"not assessed, target {target}")
+    label = escape(words(
+        N_("rated %(rating)s of %(high)s, target %(target)s", rating=rating, high=high,
+           target=target) if rating is not None
+        else N_("not assessed, target %(target)s", target=target)))
     return Markup(
         f'<svg class="rating-bar" viewBox="0 0 {BAR_WIDTH} {BAR_HEIGHT}" width="{BAR_WIDTH}"'
         f' height="{BAR_HEIGHT}" role="img" aria-label="{label}">' + "".join(parts) + "</svg>")
 
 
-def attainment_bar(attainment: Fraction | None, elapsed: Fraction, *, width: int = 400
-                   ) -> Markup:
+def attainment_bar(attainment: Fraction | None, elapsed: Fraction, *, width: int = 400,
+                   words: Words = ENGLISH) -> Markup:
     """Closed against quota, with a marker where the rep should be by now."""
     if attainment is None:
         return Markup("")
@@ -61,10 +65,11 @@ def attainment_bar(attainment: Fraction | None, elapsed: Fraction, *, width: int
     marker = round(width * float(elapsed), 2)
     colour = MET if attainment >= elapsed else BEHIND
     marker = min(max(marker, 1.5), width - 1.5)
+    label = escape(words(N_("attainment against quota, marker at the share of the period"
+                            " elapsed")))
     return Markup(
         f'<svg class="attainment-bar" viewBox="0 -4 {width} {height + 8}" width="{width}"'
-        f' height="{height + 8}" role="img" aria-label="attainment against quota, marker at'
-        f' the share of the period elapsed">'
+        f' height="{height + 8}" role="img" aria-label="{label}">'
         f'<rect x="0" y="0" width="{width}" height="{height}" rx="3" fill="{TRACK}"/>'
         f'<rect x="0" y="0" width="{fill_width}" height="{height}" rx="3" fill="{colour}"/>'
         f'<line x1="{marker}" x2="{marker}" y1="-4" y2="{height + 4}" stroke="{INK}"'
@@ -77,7 +82,7 @@ TREND_HEIGHT = 16
 
 
 def skill_trend(points: list[tuple[date, int]] | tuple[tuple[date, int], ...], low: int,
-                high: int) -> Markup:
+                high: int, *, words: Words = ENGLISH) -> Markup:
     """A skill's latest ratings as dots joined by a line, oldest left, in ink only (it
     reads in black and white): hollow dots for the past, a filled one for now."""
     if not points:
@@ -99,8 +104,10 @@ def skill_trend(points: list[tuple[date, int]] | tuple[tuple[date, int], ...], l
         last = index == len(spots) - 1
         parts.append(f'<circle cx="{x}" cy="{y_}" r="{2.6 if last else 2}"'
                      f' fill="{INK if last else "#ffffff"}" stroke="{INK}" stroke-width="1.2"/>')
-    label = "ratings over time: " + ", ".join(f"{rating} on {day.isoformat()}"
-                                               for day, rating in points)
+    # One message per dot, then the list: the extractor reads no message nested in another.
+    dots = [words(N_("%(rating)s on %(day)s", rating=rating, day=day))
+            for day, rating in points]
+    label = escape(words(N_("ratings over time: %(ratings)s", ratings=", ".join(dots))))
     return Markup(
         f'<svg class="skill-trend" viewBox="0 0 {TREND_WIDTH} {TREND_HEIGHT}"'
         f' width="{TREND_WIDTH}" height="{TREND_HEIGHT}" role="img" aria-label="{label}">'
@@ -112,7 +119,7 @@ BURN_HEIGHT = 170
 
 
 def burn_up(progress: list[tuple[date, int | float]] | tuple[tuple[date, int | float], ...],
-            quota: int | float, start: date, end: date) -> Markup:
+            quota: int | float, start: date, end: date, *, words: Words = ENGLISH) -> Markup:
     """Closed by week against the even-pace line (dashed) and the manager's number
     (dotted); the closed line is solid with a dot per week, so it reads in print."""
     if not progress:
@@ -143,8 +150,11 @@ def burn_up(progress: list[tuple[date, int | float]] | tuple[tuple[date, int | f
     parts.append(f'<polyline class="closed" fill="none" stroke="{MET}" stroke-width="2.5"'
                  ' points="' + " ".join(f"{px},{py}" for px, py in spots) + '"/>')
     parts.extend(f'<circle cx="{px}" cy="{py}" r="2.8" fill="{INK}"/>' for px, py in spots[1:])
-    label = ("closed by week against the even pace to the manager's number: "
-             + ", ".join(f"{closed} by {day.isoformat()}" for day, closed in progress))
+    weeks = [words(N_("%(closed)s by %(day)s", closed=Figure(closed), day=day))
+             for day, closed in progress]
+    label = escape(words(N_(
+        "closed by week against the even pace to the manager's number: %(weeks)s",
+        weeks=", ".join(weeks))))
     return Markup(
         f'<svg class="burn-up" viewBox="0 0 {BURN_WIDTH} {BURN_HEIGHT}" width="{BURN_WIDTH}"'
         f' height="{BURN_HEIGHT}" role="img" aria-label="{label}">' + "".join(parts) + "</svg>")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from reportgen.i18n import N_, Text, ngettext
 from reportgen.model import Action, Fix, Rep, Roadblock, SkillDefinition, Team
 from reportgen.yamlfile import NodePath
 
@@ -23,7 +24,7 @@ class Finding:
     """A warning about one place in a rep file."""
 
     path: NodePath
-    message: str
+    message: str | Text  # a Text: shown on the scorecard in the team's language
 
 
 @dataclass(frozen=True)
@@ -271,28 +272,37 @@ def rep_findings(rep: Rep, team: Team, standings: tuple[SkillStanding, ...],
     findings = []
     unassessed = [standing.skill.name for standing in standings if not standing.assessed_yet]
     if unassessed:
-        findings.append(Finding(("skills",), "not yet assessed: " + ", ".join(unassessed)))
+        findings.append(Finding(("skills",), N_("not yet assessed: %(skills)s",
+                                                skills=", ".join(unassessed))))
     for standing in standings:
         if standing.stale and standing.assessed is not None:
             age = (as_of - standing.assessed).days
-            how = (f"was rated {age} days ago (in the commit of {standing.assessed})"
-                   if standing.assessed_from_history else f"was assessed {age} days ago")
+            stale = dict(skill=standing.skill.name, day=standing.assessed,
+                         stale=team.stale_after_days)
             findings.append(Finding(
                 ("skills", standing.skill.id, "assessed"),
-                f"{standing.skill.name} {how} (stale after"
-                f" {team.stale_after_days}); reassess it"))
+                ngettext("%(skill)s was rated %(count)s day ago (in the commit of %(day)s)"
+                         " (stale after %(stale)s); reassess it",
+                         "%(skill)s was rated %(count)s days ago (in the commit of %(day)s)"
+                         " (stale after %(stale)s); reassess it", age, **stale)
+                if standing.assessed_from_history else
+                ngettext("%(skill)s was assessed %(count)s day ago (stale after %(stale)s);"
+                         " reassess it",
+                         "%(skill)s was assessed %(count)s days ago (stale after %(stale)s);"
+                         " reassess it", age, **stale)))
     for view in fixes:
         for action_index, status in enumerate(view.actions):
             if status.overdue:
                 findings.append(Finding(
                     ("fixes", view.index, "actions", action_index, "due"),
-                    f"action overdue since {status.action.due}: {_short(status.action.do)}"))
+                    N_("action overdue since %(day)s: %(action)s", day=status.action.due,
+                       action=_short(status.action.do))))
     active = sum(1 for view in fixes if view.fix.status == "active")
     if active > 2:
-        findings.append(Finding(("fixes",), f"{active} active fixes; focus on one or two"
-                                " (set the others to planned)"))
+        findings.append(Finding(("fixes",), N_("%(count)s active fixes; focus on one or two"
+                                               " (set the others to planned)", count=active)))
     if rep.start_date is not None and rep.start_date > team.period.end:
-        findings.append(Finding(("start_date",), "the rep starts after the period ends"))
+        findings.append(Finding(("start_date",), N_("the rep starts after the period ends")))
     return tuple(findings)
 
 

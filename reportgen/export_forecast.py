@@ -47,7 +47,9 @@ def team_forecast_fields(team: TeamAnalysis) -> dict[str, Any]:
             "skills_assessed": point.assessed,
             "ramping": point.ramping,
             "quadrant": point.quadrant,
-            "not_plotted": point.not_plotted_because,
+            # Export is locale-free: the English words.
+            "not_plotted": (str(point.not_plotted_because)
+                            if point.not_plotted_because is not None else None),
         } for point in sorted(team.people, key=lambda point: point.rep_id)],
         "initiatives": [{
             "skill": initiative.skill, "what": initiative.what, "owner": initiative.owner,

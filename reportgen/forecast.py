@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from reportgen.coaching import Amount, Finding, RepFigures, attainment, exact, plain_number
+from reportgen.i18n import N_, Figure
 from reportgen.model import Rep
 
 
@@ -72,10 +73,6 @@ def rep_forecast(rep: Rep) -> RepForecast:
                        attainment(forecast_best_case, rep.quota))
 
 
-def _amount(value: Amount) -> str:
-    return f"{value:,}"
-
-
 def forecast_findings(rep: Rep, figures: RepFigures) -> tuple[Finding, ...]:
     """What is wrong with the forecast a rep file records."""
     findings = []
@@ -83,19 +80,20 @@ def forecast_findings(rep: Rep, figures: RepFigures) -> tuple[Finding, ...]:
     if commit is not None and best_case is not None and exact(best_case) < exact(commit):
         findings.append(Finding(
             ("results", "best_case"),
-            f"best case {_amount(best_case)} is below commit {_amount(commit)}; the best case"
-            " includes the commit, so it is at least the commit"))
+            N_("best case %(best_case)s is below commit %(commit)s; the best case includes the"
+               " commit, so it is at least the commit", best_case=Figure(best_case),
+               commit=Figure(commit))))
     elif commit and best_case is None:
         findings.append(Finding(
             ("results", "commit"),
-            "commit is set but best_case is not (it counts as 0); the best case includes"
-            " the commit, so set results.best_case to at least the commit"))
+            N_("commit is set but best_case is not (it counts as 0); the best case includes"
+               " the commit, so set results.best_case to at least the commit")))
     if figures.departed and rep.departed is not None and any(
             (rep.results.pipeline, commit, best_case)):
         findings.append(Finding(
             ("departed",),
-            f"left on {rep.departed.isoformat()} with open pipeline, commit or best case still"
-            " in this file; move those deals to the reps who took them over"))
+            N_("left on %(day)s with open pipeline, commit or best case still in this file;"
+               " move those deals to the reps who took them over", day=rep.departed)))
     return tuple(findings)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from reportgen.i18n import ENGLISH, N_, Words
 
 Amount = int | float
 
@@ -20,7 +22,7 @@ TRACK = "#e6eaf0"
 
 
 def forecast_bar(closed: Amount, forecast_commit: Amount, forecast_best_case: Amount,
-                 number: Amount, *, width: int = 640) -> Markup:
+                 number: Amount, *, width: int = 640, words: Words = ENGLISH) -> Markup:
     # Imported here: render.py imports this module, and a no-op build must not pay for
     # the models' import (pydantic) just to find it has nothing to do.
     from reportgen.coaching import exact
@@ -46,7 +48,9 @@ def forecast_bar(closed: Amount, forecast_commit: Amount, forecast_best_case: Am
         marker = min(max(x(number), 1.5), width - 1.5)
         parts.append(f'<line x1="{marker}" x2="{marker}" y1="-5" y2="{height + 5}"'
                      f' stroke="{INK}" stroke-width="3"/>')
+    label = escape(words(N_("closed, commit and best case against the manager's number (the"
+                            " thick line)")))
     return Markup(
         f'<svg class="forecast-bar" viewBox="0 -5 {width} {height + 10}" width="{width}"'
-        f' height="{height + 10}" role="img" aria-label="closed, commit and best case against'
-        ' the manager\'s number (the thick line)">' + "".join(parts) + "</svg>")
+        f' height="{height + 10}" role="img" aria-label="{label}">' + "".join(parts)
+        + "</svg>")

@@ -33,6 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportgen.i18n import N_, Text
 from reportgen.manifest import digest
 
 if TYPE_CHECKING:  # the models load only when history is read, not to plan a build
@@ -60,8 +61,8 @@ _GIT_ENVIRONMENT = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DI
 _REP_FILE = re.compile(r"teams/[^/]+/reps/[^/]+\.yaml")
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
-HOW_TO_GET_HISTORY = ("commit the workspace to git (`git add teams && git commit`) and build"
-                      " from the clone with its full history")
+HOW_TO_GET_HISTORY = N_("commit the workspace to git (`git add teams && git commit`) and"
+                         " build from the clone with its full history")
 
 
 class GitFailed(Exception):
@@ -85,9 +86,10 @@ class Probe:
 
 @dataclass(frozen=True)
 class Unavailable:
-    """Why there is no history, said so that a manager can fix it."""
+    """Why there is no history, said so that a manager can fix it (on the terminal, and
+    on the scorecard in the team's language)."""
 
-    reason: str
+    reason: Text
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class History:
     commits: tuple[Commit, ...] = ()
     files: dict[str, FileHistory] = field(default_factory=dict)  # workspace-relative path
     head: str | None = None
-    unavailable: str | None = None
+    unavailable: Text | str | None = None  # "": no history wanted (no note)
     # What to write back to the cache (None: nothing new to keep).
     cache: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
@@ -143,7 +145,7 @@ class History:
                      if commit.sha == sha), None)
 
 
-def unavailable(reason: str) -> History:
+def unavailable(reason: Text | str) -> History:
     return History(unavailable=reason)
 
 
@@ -179,23 +181,23 @@ def probe(workspace: Path) -> Probe | Unavailable:
         _git(folder, "rev-parse", "--show-toplevel")
     except GitFailed as failure:
         if "not installed" in str(failure):
-            return Unavailable("no git history: git is not installed here; install git and"
-                               " " + HOW_TO_GET_HISTORY)
-        return Unavailable("no git history: the workspace is not in a git repository; "
-                           + HOW_TO_GET_HISTORY)
+            return Unavailable(N_("no git history: git is not installed here; install git and"
+                                  " %(advice)s", advice=HOW_TO_GET_HISTORY))
+        return Unavailable(N_("no git history: the workspace is not in a git repository;"
+                              " %(advice)s", advice=HOW_TO_GET_HISTORY))
     try:
         lines = _git(folder, "rev-parse", "--show-toplevel", "--show-prefix",
                      "--is-shallow-repository", "--verify", "HEAD").decode().splitlines()
     except GitFailed:
-        return Unavailable("no git history: the repository has no commits yet; "
-                           + HOW_TO_GET_HISTORY)
+        return Unavailable(N_("no git history: the repository has no commits yet;"
+                              " %(advice)s", advice=HOW_TO_GET_HISTORY))
     if len(lines) != 4 or not _SHA.fullmatch(lines[3]):
-        return Unavailable("no git history: git's answer was not understood")
+        return Unavailable(N_("no git history: git's answer was not understood"))
     top, prefix, shallow, head = lines
     if shallow == "true":
-        return Unavailable("no git history: this is a shallow clone; fetch the whole history"
-                           " (`git fetch --unshallow`, or `fetch-depth: 0` for"
-                           " actions/checkout in CI)")
+        return Unavailable(N_("no git history: this is a shallow clone; fetch the whole"
+                              " history (`git fetch --unshallow`, or `fetch-depth: 0` for"
+                              " actions/checkout in CI)"))
     return Probe(Path(top), prefix, head)
 
 
@@ -361,9 +363,10 @@ def read_history(workspace: Path, cache_file: Path | None = None,
                 raise
             return _read(found, None, may_fork)  # a cache not as we write it: read afresh
     except GitFailed as failure:
-        return unavailable(f"no git history: git failed ({_first_line(str(failure))})")
+        return unavailable(N_("no git history: git failed (%(reason)s)",
+                              reason=_first_line(str(failure))))
     except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-        return unavailable("no git history: git's answer was not understood")
+        return unavailable(N_("no git history: git's answer was not understood"))
 
 
 def _first_line(text: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportgen.coaching import Finding, TeamGap
+from reportgen.i18n import N_
 from reportgen.model import Initiative, Team
 
 
@@ -53,15 +54,15 @@ def initiative_findings(team: Team, responses: tuple[GapResponse, ...], as_of: d
         # Point at the initiatives list when there is one, else at the whole file.
         findings.append(Finding(
             ("initiatives",) if team.initiatives else (),
-            f"shared gap with no team response: {len(gap.below_target)} of {gap.rated}"
-            f" assessed reps are below target on {gap.skill.name}; add an open initiative"
-            f" (training, a tool or a process change) with skill: {gap.skill.id}"))
+            N_("shared gap with no team response: %(below)s of %(rated)s assessed reps are"
+               " below target on %(skill)s; add an open initiative (training, a tool or a"
+               " process change) with skill: %(skill_id)s", below=len(gap.below_target),
+               rated=gap.rated, skill=gap.skill.name, skill_id=gap.skill.id)))
     for index, initiative in enumerate(team.initiatives):
         if initiative.is_open and initiative.due is not None and initiative.due < as_of:
             findings.append(Finding(
                 ("initiatives", index, "due"),
-                f"initiative overdue since {initiative.due.isoformat()}: {initiative.what}"
-                if len(initiative.what) <= 60 else
-                f"initiative overdue since {initiative.due.isoformat()}:"
-                f" {initiative.what[:59]}…"))
+                N_("initiative overdue since %(day)s: %(what)s", day=initiative.due,
+                   what=initiative.what if len(initiative.what) <= 60
+                   else initiative.what[:59] + "…")))
     return tuple(findings)

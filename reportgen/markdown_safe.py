@@ -20,6 +20,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from reportgen.i18n import ENGLISH, N_, Words
 from reportgen.inline_images import inline_image_problem
 from reportgen.markdown_typed import TypedNotes
 
@@ -113,6 +114,7 @@ class _RefuseOutsideImages(Treeprocessor):
         super().__init__(md)
         self.refused: list[str] = []
         self.rejected: list[tuple[str, str]] = []
+        self.words = ENGLISH  # the language of the note's page
 
     def run(self, root: etree.Element) -> None:
         for image in list(root.iter("img")):
@@ -122,14 +124,14 @@ class _RefuseOutsideImages(Treeprocessor):
                 if reason is None:
                     continue
                 self.rejected.append((source.split(",", 1)[0].split(";", 1)[0], reason))
-                _replace(image)
+                _replace(image, self.words)
             elif _PLACEHOLDER.search(source):
                 # Markdown's own placeholders for escaped text: a source it could not read.
                 self.rejected.append(("image", "its address could not be read"))
-                _replace(image)
+                _replace(image, self.words)
             else:
                 self.refused.append(source)
-                _replace(image)
+                _replace(image, self.words)
 
 
 # Python-Markdown stands in for escaped characters and code with STX…ETX placeholders
@@ -137,17 +139,17 @@ class _RefuseOutsideImages(Treeprocessor):
 _PLACEHOLDER = re.compile("[\x02\x03]")
 
 
-def _replace(image: etree.Element) -> None:
+def _replace(image: etree.Element, words: Words) -> None:
     # The page is read by the rep: it says only that something is missing. Why (an
     # address elsewhere, a format or size refused) is the manager's business: it is in
     # the warning that names the file and line.
-    alt = image.get("alt") or "image"
+    alt = image.get("alt") or words(N_("image"))
     tail = image.tail
     image.clear()
     image.tail = tail
     image.tag = "span"
     image.set("class", "removed-image")
-    image.text = f"[{alt}: not shown here]"
+    image.text = words(N_("[%(image)s: not shown here]", image=alt))
 
 
 class _Renderer(threading.local):
@@ -178,7 +180,9 @@ def may_warn(text: str) -> bool:
             or text.count("[") > MAX_BRACKETS)
 
 
-def render_markdown(text: str | None) -> RenderedMarkdown:
+def render_markdown(text: str | None, words: Words = ENGLISH) -> RenderedMarkdown:
+    """`text` as safe HTML; what stands in for an image not shown is in `words`'
+    language."""
     if not text:
         return RenderedMarkdown(Markup(""), ())
     if len(text) > MAX_MARKDOWN_CHARS or text.count("[") > MAX_BRACKETS:
@@ -187,6 +191,7 @@ def render_markdown(text: str | None) -> RenderedMarkdown:
     renderer.md.reset()
     renderer.images.refused = []
     renderer.images.rejected = []
+    renderer.images.words = words
     renderer.budget.left = MAX_MARKDOWN_WORK
     try:
         html = renderer.md.convert(text)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportgen.coaching import Finding
+from reportgen.i18n import N_
 from reportgen.model import MeetingAction, OneOnOne, Rep, SkillDefinition, Team
 
 SELF_GAP = 2
@@ -126,11 +127,12 @@ def overdue_findings(rep: Rep, as_of: date) -> tuple[Finding, ...]:
     findings = []
     for item in open_actions(rep, as_of):
         if item.overdue:
-            who = "manager's" if item.by_manager else "rep's"
-            findings.append(Finding(
-                ("one_on_ones", item.meeting_index, "actions", item.action_index, "due"),
-                f"{who} one-on-one action overdue since {item.action.due}:"
-                f" {_short(item.action.do)}"))
+            where = ("one_on_ones", item.meeting_index, "actions", item.action_index, "due")
+            values = dict(day=item.action.due, action=_short(item.action.do))
+            findings.append(Finding(where, N_(
+                "manager's one-on-one action overdue since %(day)s: %(action)s", **values)
+                if item.by_manager else N_(
+                "rep's one-on-one action overdue since %(day)s: %(action)s", **values)))
     return tuple(findings)
 
 

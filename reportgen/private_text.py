@@ -121,7 +121,8 @@ def redact(problem: Problem, zones: Zones) -> Problem:
     message = _QUOTED.sub("'…'", problem.message)
     if message != problem.message:
         message += " (not repeated here: it may be part of a private note)"
-    return replace(problem, path=path, message=message)
+    # The page's wording is left out too: the page shows this redacted English.
+    return replace(problem, path=path, message=message, text=None)
 
 
 def _path_parts(path: str) -> list[str]:

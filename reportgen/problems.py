@@ -8,8 +8,9 @@ statements: the CLI decides where they go.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -27,6 +28,14 @@ class Problem:
     path: str
     message: str
     rep: str | None = None
+    # The same message for a page, in the page's language (an i18n.Text), when the
+    # warning can be shown on one; `message` is the terminal's English.
+    text: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def shown(self) -> Any:
+        """What a page shows: the message in the page's language where there is one."""
+        return self.text if self.text is not None else self.message
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from reportgen import __version__, charts, forecast_chart, formatting
+from reportgen.i18n import Words, ngettext
 from reportgen.problems import Problem
 
 if TYPE_CHECKING:
@@ -111,6 +112,10 @@ class Renderer:
         """The environment whose filters write figures and dates in `locale`."""
         return _environment(tuple(self.folders), self.locale or locale)
 
+    def _words(self, locale: str) -> Words:
+        """The language of a page in `locale`, for words Python puts on it."""
+        return _words(self.locale or locale)
+
     def _asset_url(self, depth: int) -> Any:
         if self.target == "pdf":
             # WeasyPrint reads assets where they are; its URL fetcher allows only these
@@ -133,8 +138,8 @@ class Renderer:
     def plan(self, as_of: date, team: TeamAnalysis, rep: RepAnalysis) -> Page:
         from reportgen.views import plan_context
 
-        context, warnings = plan_context(team, rep, as_of)
         locale = team.file.team.locale
+        context, warnings = plan_context(team, rep, as_of, self._words(locale))
         context.update(self._common(2, as_of, team.file.team.paper, locale))
         return Page(self._for_locale(locale).get_template("plan.html").render(context),
                     tuple(warnings))
@@ -170,8 +175,7 @@ def _environment(folders: tuple[Path, ...],
                  locale: str = formatting.DEFAULT_LOCALE) -> jinja2.Environment:
     """One environment per template folders and locale: the filters write figures and
     dates in that locale (one per team language in a build, each compiled once)."""
-    from reportgen.translations import translations
-
+    words = _words(locale)
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         extensions=["jinja2.ext.i18n"],
@@ -180,21 +184,54 @@ def _environment(folders: tuple[Path, ...],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Words Python built (a warning, a label, a chart) are printed in the page's
+        # language wherever a template prints them (see i18n.py).
+        finalize=words,
     )
     # `{{ _("The numbers") }}` in a template: the word in the locale's catalogue.
-    environment.install_gettext_translations(translations(locale), newstyle=True)
+    environment.install_gettext_translations(words.translations, newstyle=True)
     environment.filters.update(
         {name: _in_locale(getattr(formatting, name), locale) for name in
          ("money", "money_short", "percent", "multiple", "decimal", "day", "score",
           "figure")},
-        plural=_plural,
+        plural=functools.partial(_plural, words=words),
     )
-    environment.globals.update(rating_bar=charts.rating_bar,
-                               attainment_bar=charts.attainment_bar, Markup=Markup,
-                               skill_trend=charts.skill_trend, burn_up=charts.burn_up)
-    environment.globals.update(forecast_bar=forecast_chart.forecast_bar)
+    # Charts label themselves (aria-label, axis titles) in the page's language.
+    environment.globals.update(
+        {name: functools.partial(function, words=words) for name, function in (
+            ("rating_bar", charts.rating_bar), ("attainment_bar", charts.attainment_bar),
+            ("skill_trend", charts.skill_trend), ("burn_up", charts.burn_up),
+            ("forecast_bar", forecast_chart.forecast_bar))},
+        Markup=Markup)
     return environment
 
 
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
+@functools.lru_cache(maxsize=32)
+def _words(locale: str) -> Words:
+    from reportgen.translations import translations
+
+    return Words(translations(locale), locale)
+
+
+# The words templates count with `{{ n | plural("rep") }}`, as messages `pybabel extract`
+# finds, so each language counts with its own plural forms ("0 jour", "2 Tage").
+_COUNTED: dict[str, Any] = {
+    "day": lambda n: ngettext("%(count)s day", "%(count)s days", n),
+    "earlier one-on-one": lambda n: ngettext("%(count)s earlier one-on-one",
+                                             "%(count)s earlier one-on-ones", n),
+    "open roadblock": lambda n: ngettext("%(count)s open roadblock",
+                                         "%(count)s open roadblocks", n),
+    "point": lambda n: ngettext("%(count)s point", "%(count)s points", n),
+    "rep": lambda n: ngettext("%(count)s rep", "%(count)s reps", n),
+    "team": lambda n: ngettext("%(count)s team", "%(count)s teams", n),
+}
+
+
+def _plural(count: int, singular: str, plural: str | None = None, *,
+            words: Words) -> str:
+    """`3 reps`: in the page's language for the words above; a word a workspace's own
+    template counts with stays English, with an English plural."""
+    counted = _COUNTED.get(singular) if plural is None else None
+    if counted is not None:
+        return str(words(counted(count)))
     return f"{count} {singular if count == 1 else plural or singular + 's'}"

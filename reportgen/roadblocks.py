@@ -10,9 +10,12 @@ the earliest `raised`. Reps who have left block nobody and are left out.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
+from reportgen.i18n import N_
 from reportgen.model import Rep
 
 MANAGER = "manager"
@@ -106,3 +109,16 @@ def roadblocks_by_owner(manager: str, reps: list[tuple[str, Rep]], as_of: date
                   for (key, _), (issue, raised, blocked) in found.items() if key == owner_key]
         groups.append(OwnerGroup(shown, kind, tuple(sort_blocks(blocks))))
     return tuple(sort_groups(groups))
+
+
+Grouped = TypeVar("Grouped")
+
+
+def owner_on_page(group: Grouped) -> Grouped:
+    """`group` (an OwnerGroup, or the index's OrgOwner) as a page shows it: nobody's
+    roadblocks read "No owner yet" in the page's language; summaries and the export
+    keep the English."""
+    if getattr(group, "kind", None) != NO_OWNER:
+        return group
+    shown: Any = group
+    return dataclasses.replace(shown, owner=N_("No owner yet"))

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from reportgen.coaching import exact, plain_number, rep_period_start
 from reportgen.history import Commit, FileHistory, History
+from reportgen.i18n import N_, Text
 from reportgen.model import Rep, Team
 from reportgen.snapshot import EMPTY, FixState, Snapshot
 
@@ -257,12 +258,13 @@ def cadence(rep: Rep, team: Team, as_of: date) -> Cadence:
                    tuple(dates))
 
 
-def cadence_message(value: Cadence, as_of: date) -> str:
+def cadence_message(value: Cadence, as_of: date) -> Text:
     if value.last is None:
-        return (f"no one-on-one yet: {value.days_since} days without one (every"
-                f" {value.every_days} days is the cadence); book one")
-    return (f"one-on-one overdue: the last was {value.last.isoformat()}, {value.days_since}"
-            f" days ago (every {value.every_days} days is the cadence); book the next one")
+        return N_("no one-on-one yet: %(days)s days without one (every %(every)s days is the"
+                  " cadence); book one", days=value.days_since, every=value.every_days)
+    return N_("one-on-one overdue: the last was %(day)s, %(days)s days ago (every %(every)s"
+              " days is the cadence); book the next one", day=value.last,
+              days=value.days_since, every=value.every_days)
 
 
 # ------------------------------------------------------------------------ per rep

@@ -18,6 +18,7 @@ from reportgen import meetings
 from reportgen.analysis import RepAnalysis, TeamAnalysis
 from reportgen.coaching import FixView
 from reportgen.formatting import has_cents
+from reportgen.i18n import ENGLISH, Words
 from reportgen.markdown_safe import may_warn, render_markdown
 from reportgen.model import OneOnOne
 from reportgen.problems import Problem, Severity
@@ -37,10 +38,11 @@ class Note:
 @dataclass
 class _MarkdownCollector:
     rep: RepAnalysis
+    words: Words = ENGLISH  # the page's language, for what stands in for an image
     warnings: list[Problem] = field(default_factory=list)
 
     def render(self, text: str | None, path: NodePath) -> Markup:
-        rendered = render_markdown(text)
+        rendered = render_markdown(text, self.words)
         if rendered.as_plain_text:
             self.warnings.append(self.rep.file.document.problem(
                 path, "shown as plain text: too long or too convoluted to format as"
@@ -62,10 +64,11 @@ def _latest_first(views: tuple[FixView, ...]) -> list[FixView]:
                   reverse=True)
 
 
-def plan_context(team: TeamAnalysis, rep: RepAnalysis, as_of: date
+def plan_context(team: TeamAnalysis, rep: RepAnalysis, as_of: date, words: Words = ENGLISH
                  ) -> tuple[dict[str, Any], list[Problem]]:
-    """The coaching plan of one rep. Private fields are never read here."""
-    collector = _MarkdownCollector(rep)
+    """The coaching plan of one rep, its notes' stand-ins in `words`' language. Private
+    fields are never read here."""
+    collector = _MarkdownCollector(rep, words)
     model = rep.file.rep
     evidence = {
         standing.skill.id: collector.render(standing.evidence,
@@ -191,9 +194,10 @@ def scorecard_context(team: TeamAnalysis, as_of: date) -> dict[str, Any]:
         "reps": reps,
         "skills": team.file.team.skills,
         "attention": [rep for rep in reps if rep.figures.needs_attention],
-        "warnings": [*team.warnings,
-                     *(warning for rep in sorted(team.reps, key=lambda rep: rep.file.rep.name
-                                                 .casefold()) for warning in rep.warnings)],
+        "warnings": [PageWarning(warning.file, warning.line, warning.shown) for warning in (
+            *team.warnings, *(warning for rep in sorted(team.reps, key=lambda rep: rep.file.rep
+                                                        .name.casefold())
+                              for warning in rep.warnings))],
         **manager_context(team),
         "history_note": team.history_note,
         "progress": team.progress,
@@ -207,8 +211,19 @@ def scorecard_context(team: TeamAnalysis, as_of: date) -> dict[str, Any]:
 
 
 def index_context(teams: list[TeamSummary]) -> dict[str, Any]:
+    from reportgen.roadblocks import owner_on_page
     from reportgen.rollup import org_roadblocks, shared_gaps, team_groups
 
     return {"teams": sorted(teams, key=lambda team: team.id), "org": org_totals(teams),
             "groups": team_groups(teams), "shared_gaps": shared_gaps(teams),
-            "org_roadblocks": org_roadblocks(teams)}
+            "org_roadblocks": [owner_on_page(group) for group in org_roadblocks(teams)]}
+
+
+@dataclass(frozen=True)
+class PageWarning:
+    """A warning as the scorecard lists it: where, and the message in the page's
+    language (an i18n.Text where the warning has one)."""
+
+    file: str
+    line: int
+    message: Any

@@ -9,42 +9,46 @@ from __future__ import annotations
 
 import re
 
+from reportgen.i18n import N_, Text, ngettext
 from reportgen.problems import Problem
 
-# (pattern on the field path, singular, plural); the first match wins.
-_KINDS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"skills\.[^.]+\.assessed"), "stale rating", "stale ratings"),
-    (re.compile(r"fixes\[\d+\]\.actions\[\d+\]\.due"), "overdue action", "overdue actions"),
-    (re.compile(r"skills"), "skill unassessed", "skills unassessed"),
-    (re.compile(r"fixes"), "over two active fixes", "over two active fixes"),
-    (re.compile(r"results\.best_case"), "best case below commit", "best case below commit"),
-    (re.compile(r"results\.commit"), "no best case", "no best case"),
-    (re.compile(r"start_date"), "starts after the period", "starts after the period"),
-    (re.compile(r"departed"), "deals to reassign", "deals to reassign"),
+# (pattern on the field path, kind); the first match wins.
+_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"skills\.[^.]+\.assessed"), "stale"),
+    (re.compile(r"fixes\[\d+\]\.actions\[\d+\]\.due"), "overdue"),
+    (re.compile(r"skills"), "unassessed"),
+    (re.compile(r"fixes"), "fixes"),
+    (re.compile(r"results\.best_case"), "best_case"),
+    (re.compile(r"results\.commit"), "commit"),
+    (re.compile(r"start_date"), "start"),
+    (re.compile(r"departed"), "departed"),
 )
 
 
-def warning_labels(warnings: tuple[Problem, ...], unassessed: int = 0) -> list[str]:
-    """`["2 stale ratings", "1 overdue action"]`; `unassessed`: how many skills."""
+def _label(kind: str, count: int) -> Text:
+    """A kind of warning in a few words: counted where more than one can be."""
+    # Each message written out whole, so that `pybabel extract` finds it.
+    if kind == "stale":
+        return ngettext("%(count)s stale rating", "%(count)s stale ratings", count)
+    if kind == "overdue":
+        return ngettext("%(count)s overdue action", "%(count)s overdue actions", count)
+    if kind == "unassessed":
+        return ngettext("%(count)s skill unassessed", "%(count)s skills unassessed", count)
+    if kind == "other":
+        return ngettext("%(count)s other", "%(count)s others", count)
+    return {"fixes": N_("over two active fixes"), "best_case": N_("best case below commit"),
+            "commit": N_("no best case"), "start": N_("starts after the period"),
+            "departed": N_("deals to reassign")}[kind]
+
+
+def warning_labels(warnings: tuple[Problem, ...], unassessed: int = 0) -> list[Text]:
+    """`["2 stale ratings", "1 overdue action"]` (as messages shown in the page's
+    language); `unassessed`: how many skills."""
     counts: dict[str, int] = {}
-    labels: dict[str, tuple[str, str]] = {}
     for warning in warnings:
-        for pattern, singular, plural in _KINDS:
-            if pattern.fullmatch(warning.path):
-                counts[singular] = counts.get(singular, 0) + 1
-                labels[singular] = (singular, plural)
-                break
-        else:
-            counts["other"] = counts.get("other", 0) + 1
-            labels["other"] = ("other", "others")
-    shown = []
-    for key, count in counts.items():
-        singular, plural = labels[key]
-        if key == "skill unassessed":
-            count = unassessed or count
-        if key in ("over two active fixes", "best case below commit", "no best case",
-                   "starts after the period", "deals to reassign"):
-            shown.append(singular)
-        else:
-            shown.append(f"{count} {singular if count == 1 else plural}")
-    return shown
+        kind = next((kind for pattern, kind in _KINDS if pattern.fullmatch(warning.path)),
+                    "other")
+        counts[kind] = counts.get(kind, 0) + 1
+    if "unassessed" in counts:
+        counts["unassessed"] = unassessed or counts["unassessed"]
+    return [_label(kind, count) for kind, count in counts.items()]

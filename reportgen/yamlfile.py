@@ -21,7 +21,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml import events
@@ -29,6 +29,9 @@ from yaml import events
 from reportgen.links import LINK_ADVICE
 from reportgen.private_text import Zones, private_zones, redact
 from reportgen.problems import Problem, Severity, format_path
+
+if TYPE_CHECKING:
+    from reportgen.i18n import Text
 
 try:  # libyaml's parser is an order of magnitude faster; fall back when it is missing.
     from yaml import CSafeLoader as _Loader
@@ -173,13 +176,16 @@ class Document:
         entry = table.get(path[-1]) if isinstance(table, dict) and path else None
         return entry is not None and entry[2] is None
 
-    def problem(self, path: NodePath, message: str, *, severity: Severity = Severity.ERROR,
-                key: bool = False, shown_path: str | None = None, rep: str | None = None
-                ) -> Problem:
+    def problem(self, path: NodePath, message: str | Text, *,
+                severity: Severity = Severity.ERROR, key: bool = False,
+                shown_path: str | None = None, rep: str | None = None) -> Problem:
+        """`message`: English text, or a message (i18n.Text) a page shows translated."""
         line, column = self.position(path, key=key)
         return redact(Problem(self.file, line, column, severity,
                               shown_path if shown_path is not None else format_path(path),
-                              message, rep), self.private_zones)
+                              str(message), rep,
+                              text=None if isinstance(message, str) else message),
+                      self.private_zones)
 
 
 def _file_problem(file: str, message: str, line: int = 1, column: int = 1) -> YamlFileError:

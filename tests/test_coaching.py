@@ -173,9 +173,9 @@ def test_custom_ten_point_scale():
 
 def test_unassessed_skills_are_one_warning_naming_them():
     figures = coaching.rep_figures(rep(skills={"prospecting": 3}), team(), AS_OF)
-    unassessed = [f for f in figures.findings if f.message.startswith("not yet assessed")]
+    unassessed = [f for f in figures.findings if str(f.message).startswith("not yet assessed")]
     assert len(unassessed) == 1
-    assert unassessed[0].message == (
+    assert str(unassessed[0].message) == (
         "not yet assessed: Qualification, Deal strategy, High-impact calls, Business outcomes,"
         " Time management, Use of resources")
     assert all(s.impact is None for s in figures.skills[1:])
@@ -189,7 +189,7 @@ def test_stale_is_strictly_older_than_the_limit():
     })
     figures = coaching.rep_figures(person, team(), AS_OF)
     assert [s.stale for s in figures.skills[:3]] == [False, True, False]
-    stale = [f for f in figures.findings if "stale" in f.message]
+    stale = [f for f in figures.findings if "stale" in str(f.message)]
     assert [f.path for f in stale] == [("skills", "qualification", "assessed")]
 
 
@@ -205,7 +205,7 @@ def test_overdue_actions_only_on_open_fixes():
             {"do": "planned late", "due": date(2026, 10, 1)}]},
     ])
     figures = coaching.rep_figures(person, team(), AS_OF)
-    overdue = [f.path for f in figures.findings if f.message.startswith("action overdue")]
+    overdue = [f.path for f in figures.findings if str(f.message).startswith("action overdue")]
     assert overdue == [("fixes", 0, "actions", 0, "due"), ("fixes", 2, "actions", 0, "due")]
 
 
@@ -213,10 +213,10 @@ def test_rule_of_two():
     three = rep(fixes=[{"skill": "prospecting"}, {"skill": "qualification"},
                        {"skill": "deal-strategy"}, {"skill": "time-management",
                                                     "status": "planned"}])
-    messages = [f.message for f in coaching.rep_figures(three, team(), AS_OF).findings]
+    messages = [str(f.message) for f in coaching.rep_figures(three, team(), AS_OF).findings]
     assert "3 active fixes; focus on one or two (set the others to planned)" in messages
     two = rep(fixes=[{"skill": "prospecting"}, {"skill": "qualification"}])
-    assert not any("active fixes" in f.message
+    assert not any("active fixes" in str(f.message)
                    for f in coaching.rep_figures(two, team(), AS_OF).findings)
 
 

@@ -311,7 +311,8 @@ def test_a_shallow_clone_has_no_history_and_says_how_to_fix_it(tmp_path):
                    check=True, capture_output=True)
     history = read_history(clone)
     assert not history.available
-    assert "shallow clone" in history.unavailable and "fetch-depth: 0" in history.unavailable
+    reason = str(history.unavailable)
+    assert "shallow clone" in reason and "fetch-depth: 0" in reason
     assert ann(export(clone))["since"] is None
 
 

@@ -288,6 +288,8 @@ def read_catalogue(path: Path):
 
 
 def test_every_word_the_templates_mark_is_translated_in_every_shipped_language():
+    from babel.messages.pofile import read_po
+
     wanted = extracted_messages()
     assert "The numbers" in wanted
     template = read_catalogue(REPO / "reportgen/locale/messages.pot")
@@ -300,6 +302,12 @@ def test_every_word_the_templates_mark_is_translated_in_every_shipped_language()
         empty = sorted(key for key in wanted & translated.keys() if not translated[key].string)
         fuzzy = sorted(key for key in wanted & translated.keys() if translated[key].fuzzy)
         assert (missing, empty, fuzzy) == ([], [], []), language
+        # Every %(name)s of the English in the translation, and the language's number of
+        # plural forms (Babel's own checks, as `pybabel compile` runs them).
+        with (REPO / f"reportgen/locale/{language}/LC_MESSAGES/messages.po").open("rb") as handle:
+            checked = read_po(handle, locale=language)
+        assert [(message.id, [str(error) for error in errors])
+                for message, errors in checked.check()] == [], language
 
 
 def test_a_german_plan_prints_its_marked_words_in_german_and_an_english_one_in_english(
@@ -496,3 +504,145 @@ def test_german_and_french_pages_fit_a_phone(long_word_builds, chromium, locale)
         if widths["scroll"] > PHONE:
             too_wide[page] = widths
     assert too_wide == {}
+
+
+@pytest.mark.parametrize(("option", "locale", "language", "day"), [
+    ("--locale", "it_IT", "it", "26 nov 2026"),
+    ("--index-locale", "ja_JP", "ja", "2026年11月26日"),
+])
+def test_an_option_naming_a_language_without_a_catalogue_warns_once(workspace, tmp_path,
+                                                                   option, locale, language,
+                                                                   day):
+    root = workspace()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                      "html", "--as-of", "2026-11-26", option, locale])
+    assert result.exit_code == 0, result.output
+    warning = (f"{option}:1:1: warning: -: no translation of the pages into '{language}' yet:"
+               f" their words stay in English, figures and dates read as {locale}")
+    assert result.output.count("no translation of the pages") == 1, result.output
+    assert warning in result.output
+    # English words, the locale's dates.
+    page = (out / ("index.html" if option == "--index-locale" else "core/reps/ann.html")
+            ).read_text("utf-8")
+    assert day in page and f'<html lang="{locale.replace("_", "-")}">' in page
+    assert "Your coaching plan" in page or "as of" in page
+    # A language with a catalogue, or English, warns about nothing.
+    for known in ("de_DE", "en_GB"):
+        result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                          "html", "--as-of", "2026-11-26", option, known])
+        assert result.exit_code == 0 and "no translation" not in result.output, result.output
+
+
+# ------------------------------------------------------------------ one plan per language
+
+GOLDEN_LANGUAGES = REPO / "tests" / "golden" / "languages"
+
+
+def _example_html(out: Path, locale: str, **selection) -> Path:
+    from reportgen.build import BuildOptions, build
+    from tests.conftest import EXAMPLE
+
+    build(EXAMPLE, BuildOptions(as_of=date(2026, 11, 26), out=out, formats=("html",),
+                                locale=locale, **selection))
+    return out
+
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "fr_FR", "es_ES"])
+def test_golden_plan_in_each_shipped_language(tmp_path, locale, update_golden):
+    """One plan of the example (with history: the since box, trends, overdue actions) in
+    each shipped language, byte for byte. `pytest --update-golden` rewrites them; look
+    at the pages first."""
+    out = _example_html(tmp_path / "out", locale, reps=("west-enterprise/priya-raman",))
+    built = (out / "west-enterprise/reps/priya-raman.html").read_text("utf-8")
+    golden = GOLDEN_LANGUAGES / f"priya-raman.{locale}.html"
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(built, encoding="utf-8")
+    assert golden.is_file(), "no golden file yet: run pytest --update-golden"
+    assert built == golden.read_text("utf-8"), (
+        f"{locale} plan differs from {golden.name} (if intended: pytest --update-golden)")
+
+
+# Left-overs of gettext that must never reach an English page: a placeholder that was not
+# filled, a template tag, a marker call printed as text.
+GETTEXT_LEFTOVERS = re.compile(r"%\(\w+\)s|%s\b|\{\{|\{%|\b_\(|\bN_\(|ngettext|msgid")
+
+
+@pytest.mark.parametrize("locale", ["en_US", "en_GB"])
+def test_english_pages_are_complete_without_a_catalogue(tmp_path, locale):
+    """English is the language the templates and the Python messages are written in:
+    no catalogue, and every page reads whole (no placeholder left, no identifier)."""
+    from reportgen.translations import catalogue_file
+
+    assert catalogue_file(locale) is None
+    out = _example_html(tmp_path / "out", locale)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == 12
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert not GETTEXT_LEFTOVERS.search(text), (page, GETTEXT_LEFTOVERS.search(text))
+    scorecard = (out / "west-enterprise/scorecard.html").read_text("utf-8")
+    assert "Skills: weighted mean rating, target 4" in scorecard
+    assert "action overdue since 13 Nov 2026" in scorecard
+
+
+def test_warnings_read_german_on_the_scorecard_and_english_on_the_terminal(workspace,
+                                                                          tmp_path):
+    """One message, two destinations: the page in the team's language (dates as the
+    locale writes them), the terminal in English with ISO dates."""
+    rep = german_rep(450500, 870000).replace(
+        "  qualification: 4\n", "  qualification: {rating: 4, assessed: 2026-01-05}\n") + """\
+fixes:
+  - skill: qualification
+    status: active
+    actions: [{do: Alten Schritt erledigen, due: 2026-10-01}]
+roadblocks:
+  - {issue: Kein CRM-Zugang, raised: 2026-11-02}
+"""
+    root = workspace(GERMAN_TEAM, {"lena": rep})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
+                                      "html", "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert "action overdue since 2026-10-01: Alten Schritt erledigen" in result.output
+    assert "Qualification was assessed 325 days ago (stale after 90); reassess it" in (
+        result.output)
+    scorecard = (out / "core/scorecard.html").read_text("utf-8")
+    assert "Maßnahme überfällig seit 1. Okt. 2026: Alten Schritt erledigen" in scorecard
+    assert ("Qualification wurde vor 325 Tagen bewertet (veraltet nach 90); neu bewerten"
+            in scorecard)
+    assert ">1 veraltete Bewertung<" in scorecard and ">1 überfällige Maßnahme<" in scorecard
+    assert "Noch niemand zuständig" in scorecard and "No owner yet" not in scorecard
+    assert "Hochgerechnete Zielerreichung" in scorecard  # the chart's axis
+    assert "action overdue" not in scorecard and "stale rating" not in scorecard
+
+
+def test_a_python_message_renders_per_destination_with_each_languages_plurals():
+    from reportgen.i18n import N_, Figure, Words, ngettext
+    from reportgen.translations import translations
+
+    def page(locale: str, text) -> str:
+        return Words(translations(locale), locale)(text)
+
+    overdue = N_("action overdue since %(day)s: %(action)s", day=date(2026, 10, 1),
+                 action="Call Meridian")
+    assert str(overdue) == "action overdue since 2026-10-01: Call Meridian"  # the terminal
+    assert page("en_US", overdue) == "action overdue since 1 Oct 2026: Call Meridian"
+    assert page("de_DE", overdue) == "Maßnahme überfällig seit 1. Okt. 2026: Call Meridian"
+    # CLDR plural rules: French counts 0 and 1 alike, German and English do not.
+    for count, english, german, french in (
+            (0, "0 stale ratings", "0 veraltete Bewertungen", "0 note périmée"),
+            (1, "1 stale rating", "1 veraltete Bewertung", "1 note périmée"),
+            (2, "2 stale ratings", "2 veraltete Bewertungen", "2 notes périmées")):
+        label = ngettext("%(count)s stale rating", "%(count)s stale ratings", count)
+        assert (str(label), page("de_DE", label), page("fr_FR", label)) == (
+            english, german, french)
+    # An amount quoted in a sentence: grouped as the page's locale groups digits.
+    below = N_("best case %(best_case)s is below commit %(commit)s; the best case includes"
+               " the commit, so it is at least the commit", best_case=Figure(40000),
+               commit=Figure(50000))
+    assert str(below).startswith("best case 40,000 is below commit 50,000;")
+    assert page("de_DE", below).startswith("Best Case 40.000 liegt unter dem Commit 50.000;")
+    # A language without a catalogue: English words, the locale's dates.
+    assert page("it_IT", overdue) == "action overdue since 1 ott 2026: Call Meridian"

@@ -83,7 +83,7 @@ def test_team_forecast_under_assignment():
 def test_best_case_below_commit_is_a_warning():
     model = rep(results={"closed": 10, "commit": 50, "best_case": 40})
     findings = forecast_findings(model, rep_figures(model, team(), AS_OF))
-    assert [(f.path, f.message) for f in findings] == [
+    assert [(f.path, str(f.message)) for f in findings] == [
         (("results", "best_case"), "best case 40 is below commit 50; the best case includes"
          " the commit, so it is at least the commit")]
 
@@ -110,7 +110,7 @@ def test_capability_is_the_weighted_mean_over_assessed_skills_divided_by_target(
 def test_all_unassessed_has_no_capability_and_is_not_plotted():
     point = people([("new", rep(), rep_figures(rep(), team(), AS_OF))], 4, AS_OF)[0]
     assert point.capability is None and point.assessed == 0
-    assert not point.plotted and point.not_plotted_because == "not assessed"
+    assert not point.plotted and str(point.not_plotted_because) == "not assessed"
 
 
 def test_performance_is_projected_attainment_and_quota_zero_is_not_plotted():
@@ -122,7 +122,7 @@ def test_performance_is_projected_attainment_and_quota_zero_is_not_plotted():
     by_id = {point.rep_id: point for point in points}
     assert by_id["s"].performance == Fraction(4, 5)
     assert by_id["s"].capability == 1 and by_id["s"].quadrant == "stuck"
-    assert by_id["q"].performance is None and by_id["q"].not_plotted_because == "no quota"
+    assert by_id["q"].performance is None and str(by_id["q"].not_plotted_because) == "no quota"
 
 
 @pytest.mark.parametrize(("closed", "rating", "quadrant"), [
@@ -255,7 +255,7 @@ def test_warning_labels_say_what_the_warnings_are():
     found = (warning("skills.qualification.assessed"), warning("skills.prospecting.assessed"),
              warning("fixes[0].actions[1].due"), warning("skills"), warning("fixes"),
              warning("results.best_case"), warning("one_on_ones[0].notes"))
-    assert warning_labels(found, unassessed=4) == [
+    assert [str(label) for label in warning_labels(found, unassessed=4)] == [
         "2 stale ratings", "1 overdue action", "4 skills unassessed", "over two active fixes",
         "best case below commit", "1 other"]
     assert warning_labels(()) == []

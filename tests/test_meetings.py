@@ -107,7 +107,7 @@ def test_the_manager_owes_oldest_first_across_the_team():
 
 def test_overdue_items_are_warnings_at_their_due_date():
     findings = meetings.overdue_findings(rep(THREE_MEETINGS), TODAY)
-    assert [(f.path, f.message) for f in findings] == [
+    assert [(f.path, str(f.message)) for f in findings] == [
         (("one_on_ones", 0, "actions", 1, "due"),
          "rep's one-on-one action overdue since 2026-11-05: first, still open"),
         (("one_on_ones", 0, "actions", 2, "due"),
