@@ -541,7 +541,8 @@ def locale_option_problems(options: BuildOptions) -> list[Problem]:
     untranslated = untranslated_locale(locale)
     if untranslated is None:
         return []
-    return [Problem(option, 1, 1, Severity.WARNING, "-", untranslated)]
+    # Line 0: the problem is with an option, which is no file (printed `--locale it_IT: …`).
+    return [Problem(f"{option} {locale}", 0, 0, Severity.WARNING, "-", untranslated)]
 
 
 def _record(path: Path, key: str, warnings: list[Problem]) -> OutputRecord:

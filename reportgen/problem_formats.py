@@ -50,6 +50,9 @@ def repository_path(file: str, root: Path) -> str:
 
 def github_command(problem: Problem, root: Path) -> str:
     level = "error" if problem.is_error else "warning"
+    if not problem.in_a_file:  # an option: an annotation of the run, not of a file
+        title = _escape_property(f"reportgen: {problem.file}")
+        return f"::{level} title={title}::{_escape_data(problem.message)}"
     properties = ",".join([
         f"file={_escape_property(repository_path(problem.file, root))}",
         f"line={problem.line}", f"col={problem.column}",

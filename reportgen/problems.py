@@ -37,7 +37,14 @@ class Problem:
         """What a page shows: the message in the page's language where there is one."""
         return self.text if self.text is not None else self.message
 
+    @property
+    def in_a_file(self) -> bool:
+        """False for a problem with a command-line option (line 0): no file to point at."""
+        return self.line > 0
+
     def __str__(self) -> str:
+        if not self.in_a_file:
+            return f"{self.file}: {self.severity}: {self.message}"
         where = f"{self.file}:{self.line}:{self.column}"
         return f"{where}: {self.severity}: {self.path}: {self.message}"
 

@@ -518,7 +518,7 @@ def test_an_option_naming_a_language_without_a_catalogue_warns_once(workspace, t
     result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
                                       "html", "--as-of", "2026-11-26", option, locale])
     assert result.exit_code == 0, result.output
-    warning = (f"{option}:1:1: warning: -: no translation of the pages into '{language}' yet:"
+    warning = (f"{option} {locale}: warning: no translation of the pages into '{language}' yet:"
                f" their words stay in English, figures and dates read as {locale}")
     assert result.output.count("no translation of the pages") == 1, result.output
     assert warning in result.output
@@ -532,6 +532,19 @@ def test_an_option_naming_a_language_without_a_catalogue_warns_once(workspace, t
         result = CliRunner().invoke(cli, ["build", str(root), "--out", str(out), "--format",
                                           "html", "--as-of", "2026-11-26", option, known])
         assert result.exit_code == 0 and "no translation" not in result.output, result.output
+
+
+def test_an_option_warning_is_a_github_annotation_of_the_run_not_of_a_file(workspace,
+                                                                          tmp_path):
+    result = CliRunner().invoke(cli, [
+        "build", str(workspace()), "--out", str(tmp_path / "out"), "--format", "html",
+        "--as-of", "2026-11-26", "--locale", "it_IT", "--output-format", "github"])
+    assert result.exit_code == 0, result.output
+    annotations = [line for line in result.output.splitlines() if "no translation" in line
+                   and line.startswith("::warning")]
+    assert annotations == ["::warning title=reportgen%3A --locale it_IT::no translation of"
+                           " the pages into 'it' yet: their words stay in English, figures"
+                           " and dates read as it_IT"]
 
 
 # ------------------------------------------------------------------ one plan per language
