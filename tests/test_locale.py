@@ -374,6 +374,10 @@ def example_pages(locale: str, target: str) -> tuple[tuple[str, str], ...]:
 # and four in German, French and Spanish (German writes 345.000 $ where English has
 # $345K, so the rep rows grow and the performance section, kept whole, moves on).
 MOST_PAGES = {"west-enterprise/scorecard": 4, "west-smb/scorecard": 2}
+# Spanish money runs longest ("290 mil US$ de 350 mil US$" where English has "$290K of
+# $350K"): West SMB's rep rows take a line more each and its files' to-do list moves to
+# a third page, whole.
+MOST_PAGES_IN = {"es_ES": {"west-smb/scorecard": 3}}
 
 
 @pytest.fixture(scope="module")
@@ -395,7 +399,7 @@ def test_german_and_french_pages_print_without_overflow_or_split_cards(pdf_rende
         found = (pdf_layout.overflowing_text(document) + pdf_layout.overflowing_tables(document)
                  + pdf_layout.split_cards(document))
         pages = len(document.pages)
-        if pages > MOST_PAGES.get(name, 2):
+        if pages > MOST_PAGES_IN.get(locale, {}).get(name, MOST_PAGES.get(name, 2)):
             found.append(f"{pages} pages")
         if found:
             problems[name] = found
