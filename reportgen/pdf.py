@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from PIL import Image
 from weasyprint import CSS, HTML
+from weasyprint import html as weasyprint_html
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -98,6 +100,40 @@ STYLESHEET = "reportgen.css"
 PRINT_STYLESHEET = "reportgen-print.css"
 
 
+# WeasyPrint's user-agent stylesheet gives `::marker` and the five footnote and note
+# pseudo-elements (`::footnote-call`, `::note-marker`, ...) a rule with no element in its
+# selector, so the cascade makes and computes six pseudo-element styles for every
+# element of the page (2,600 of them for a two-page plan, about half the cascade).
+# Only list items have a marker, and only `float: footnote` and `position: note()`
+# boxes use the others: the trimmed sheet scopes `::marker` to `li` (the only list-item
+# in the HTML user-agent sheet) and leaves the note rules out. A document or stylesheet
+# that uses footnotes, notes or other list items gets WeasyPrint's own sheet.
+_UA_MARKER_RULE = "::marker {"
+_UA_NOTE_RULES = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}\n]*\}\n", re.MULTILINE)
+_NEEDS_FULL_UA = re.compile(r"footnote|note\(|list-item")
+
+
+def _trimmed_ua_stylesheet() -> CSS | None:
+    """WeasyPrint's HTML user-agent sheet with the per-element pseudo rules scoped; None
+    if this WeasyPrint's sheet no longer reads as expected (then its own is used)."""
+    source = weasyprint_html.UA
+    if source.count(_UA_MARKER_RULE) != 1 or len(_UA_NOTE_RULES.findall(source)) != 5:
+        return None
+    trimmed = _UA_NOTE_RULES.sub("", source.replace(_UA_MARKER_RULE, "li::marker {"))
+    return CSS(string=trimmed, counter_style=weasyprint_html.UA_COUNTER_STYLE)
+
+
+class _Html(HTML):
+    """A parsed document whose user-agent stylesheet is `ua_stylesheet` when given."""
+
+    ua_stylesheet: CSS | None = None
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        if self.ua_stylesheet is None or forms:
+            return super()._ua_stylesheets(forms)
+        return [self.ua_stylesheet]
+
+
 def _first(asset_folders: list[Path], name: str) -> Path | None:
     return next((folder / name for folder in asset_folders if (folder / name).is_file()), None)
 
@@ -128,11 +164,22 @@ class PdfRenderer:
                                     url_fetcher=self.stylesheet_fetcher)
                                 ] if self.stylesheet_paths else []
         self.stylesheet_warnings = tuple(messages)
+        self.ua_stylesheet = _trimmed_ua_stylesheet()
+        self.sheets_need_full_ua = any(_NEEDS_FULL_UA.search(sheet.read_text(encoding="utf-8"))
+                                       for sheet in self.stylesheet_paths)
+
+    def parse(self, html: str, url_fetcher: URLFetcher) -> HTML:
+        """The document WeasyPrint lays out, with the trimmed user-agent sheet unless
+        this document or the stylesheets use footnotes, notes or other list items."""
+        document = _Html(string=html, base_url=self.base_url, url_fetcher=url_fetcher)
+        if not self.sheets_need_full_ua and not _NEEDS_FULL_UA.search(html):
+            document.ua_stylesheet = self.ua_stylesheet
+        return document
 
     def render(self, html: str) -> RenderedPdf:
         fetcher = LockedFetcher(self.asset_folders)
         with _weasyprint_warnings() as messages:
-            document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher)
+            document = self.parse(html, fetcher)
             # No /ID: pydyf would hash the whole file for it, and without one the same
             # input gives the same bytes anyway.
             data = document.write_pdf(font_config=self.font_config, cache=self.image_cache,

@@ -16,7 +16,7 @@ from weasyprint import HTML
 
 from reportgen.analysis import analyse
 from reportgen.history import read_history
-from reportgen.pdf import PdfRenderer
+from reportgen.pdf import LockedFetcher, PdfRenderer
 from reportgen.render import Renderer
 from reportgen.workspace import load_workspace
 from tests.conftest import AS_OF, EXAMPLE
@@ -49,7 +49,7 @@ def _boxes(box):
 
 
 def _laid_out(renderer: PdfRenderer, html: str):
-    return HTML(string=html, base_url=renderer.base_url).render(
+    return renderer.parse(html, LockedFetcher(renderer.asset_folders)).render(
         font_config=renderer.font_config, stylesheets=renderer.stylesheets)
 
 
@@ -104,3 +104,31 @@ def test_the_numbers_sit_side_by_side_and_the_tiles_five_to_a_row(pdf_renderer, 
     assert len(first_row) == min(per_row, len(tiles))
     widths = {round(tile.border_width()) for tile in tiles}
     assert len(widths) == 1
+
+
+@pytest.mark.parametrize("name,html", [DOCUMENTS[1], DOCUMENTS[-1]],
+                         ids=[DOCUMENTS[1][0], DOCUMENTS[-1][0]])
+def test_the_trimmed_user_agent_sheet_changes_no_byte_of_the_pdf(pdf_renderer, name, html):
+    """The PDF worker's user-agent sheet leaves out the per-element footnote and marker
+    rules (cheaper cascade); the PDF is the same, byte for byte, as with WeasyPrint's."""
+    document = pdf_renderer.parse(html, LockedFetcher(pdf_renderer.asset_folders))
+    assert document._ua_stylesheets() == [pdf_renderer.ua_stylesheet]
+    stock = HTML(string=html, base_url=pdf_renderer.base_url).write_pdf(
+        font_config=pdf_renderer.font_config, stylesheets=pdf_renderer.stylesheets)
+    assert pdf_renderer.render(html).data == stock
+
+
+def test_footnotes_and_other_list_items_get_weasyprints_own_user_agent_sheet(pdf_renderer):
+    """A workspace template may use a footnote: it gets its call mark and its marker."""
+    html = ("<!DOCTYPE html><html><body><p>Quota<span style='float: footnote'>Set in"
+            " October.</span> agreed.</p><div style='display: list-item; margin-left: 2em'>"
+            "a point</div></body></html>")
+    document = pdf_renderer.parse(html, LockedFetcher(pdf_renderer.asset_folders))
+    assert pdf_renderer.ua_stylesheet not in document._ua_stylesheets()
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(pdf_renderer.render(html).data)).pages[0].extract_text()
+    assert "Quota1" in text.replace(" ", "") and "1. Set in October." in text
+    assert "•" in text
