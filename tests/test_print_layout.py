@@ -16,7 +16,7 @@ from weasyprint import HTML
 
 from reportgen.analysis import analyse
 from reportgen.history import read_history
-from reportgen.pdf import LockedFetcher, PdfRenderer
+from reportgen.pdf import LockedFetcher, PdfRenderer, without_block_whitespace
 from reportgen.render import Renderer
 from reportgen.workspace import load_workspace
 from tests.conftest import AS_OF, EXAMPLE
@@ -113,7 +113,7 @@ def test_the_trimmed_user_agent_sheet_changes_no_byte_of_the_pdf(pdf_renderer, n
     rules (cheaper cascade); the PDF is the same, byte for byte, as with WeasyPrint's."""
     document = pdf_renderer.parse(html, LockedFetcher(pdf_renderer.asset_folders))
     assert document._ua_stylesheets() == [pdf_renderer.ua_stylesheet]
-    stock = HTML(string=html, base_url=pdf_renderer.base_url).write_pdf(
+    stock = HTML(string=without_block_whitespace(html), base_url=pdf_renderer.base_url).write_pdf(
         font_config=pdf_renderer.font_config, stylesheets=pdf_renderer.stylesheets)
     assert pdf_renderer.render(html).data == stock
 
@@ -132,3 +132,11 @@ def test_footnotes_and_other_list_items_get_weasyprints_own_user_agent_sheet(pdf
     text = PdfReader(BytesIO(pdf_renderer.render(html).data)).pages[0].extract_text()
     assert "Quota1" in text.replace(" ", "") and "1. Set in October." in text
     assert "•" in text
+
+
+def test_only_whitespace_between_two_block_tags_leaves_the_pdf_html():
+    html = ("<ul>\n  <li>a <strong>b</strong> <em>c</em></li>\n  <li> d </li>\n</ul>\n"
+            "<pre><code>x\n  y</code></pre>\n<table>\n <tr>\n  <td> e </td>\n </tr>\n</table>")
+    assert without_block_whitespace(html) == (
+        "<ul><li>a <strong>b</strong> <em>c</em></li><li> d </li></ul>\n"
+        "<pre><code>x\n  y</code></pre>\n<table><tr><td> e </td></tr></table>")
