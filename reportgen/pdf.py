@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import weasyprint
+from cssselect2 import ElementWrapper
 from PIL import Image
 from weasyprint import CSS, HTML
 from weasyprint import html as weasyprint_html
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reportgen.html_tree import plain_tree
 from reportgen.inline_images import MAX_IMAGE_PIXELS
 
 # Notes are checked before they reach a page (inline_images.py); this holds for every
@@ -142,9 +145,25 @@ def without_block_whitespace(html: str) -> str:
 
 
 class _Html(HTML):
-    """A parsed document whose user-agent stylesheet is `ua_stylesheet` when given."""
+    """A parsed document whose user-agent stylesheet is `ua_stylesheet` when given.
+
+    reportgen's own pages are well-formed: html_tree.py builds their tree (the one
+    tinyhtml5 would build) several times faster than WeasyPrint's HTML5 parser, which
+    still parses any page that is not plain. The attributes set here are the ones
+    `HTML.__init__` sets (tests/test_print_layout.py checks that they still are)."""
 
     ua_stylesheet: CSS | None = None
+
+    def __init__(self, string: str, base_url: str, url_fetcher: URLFetcher) -> None:
+        tree = plain_tree(string)
+        if tree is None:
+            super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+            return
+        self.base_url = weasyprint._find_base_url(tree, base_url)
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = ElementWrapper.from_html_root(tree, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
         if self.ua_stylesheet is None or forms:

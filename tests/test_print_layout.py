@@ -140,3 +140,57 @@ def test_only_whitespace_between_two_block_tags_leaves_the_pdf_html():
     assert without_block_whitespace(html) == (
         "<ul><li>a <strong>b</strong> <em>c</em></li><li> d </li></ul>\n"
         "<pre><code>x\n  y</code></pre>\n<table><tr><td> e </td></tr></table>")
+
+
+def _same_tree(mine, theirs) -> bool:
+    return (mine.tag == theirs.tag and mine.attrib == theirs.attrib
+            and (mine.text or None) == (theirs.text or None)
+            and (mine.tail or None) == (theirs.tail or None) and len(mine) == len(theirs)
+            and all(_same_tree(a, b) for a, b in zip(mine, theirs, strict=True)))
+
+
+@pytest.mark.parametrize("name,html", DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+def test_every_example_page_gets_the_html5_parsers_tree_from_the_fast_builder(name, html):
+    import tinyhtml5
+
+    from reportgen.html_tree import plain_tree
+
+    for page in (html, without_block_whitespace(html)):
+        tree = plain_tree(page)
+        assert tree is not None
+        assert _same_tree(tree, tinyhtml5.parse(page, namespace_html_elements=False))
+
+
+@pytest.mark.parametrize("body", [
+    "<p>a<div>b</div></p>",                       # <div> closes the <p> in HTML5
+    "<table><tr><td>a</td></tr></table>",          # HTML5 adds the <tbody>
+    "<ul><li>a<li>b</ul>",                         # implied </li>
+    "<p>a<!-- note --></p>",
+    "<table><tbody>a</tbody></table>",             # text moved out of the table
+    "<svg><foreignObject><p>a</p></foreignObject></svg>",
+    "<p>a</b></p>",
+    "<textarea>a</textarea>",
+])
+def test_a_page_the_html5_parser_would_repair_goes_to_it(body):
+    from reportgen.html_tree import plain_tree
+
+    page = f"<!DOCTYPE html><html><head><title>t</title></head><body>{body}</body></html>"
+    assert plain_tree(page) is None
+    assert plain_tree(page.replace("<!DOCTYPE html>", "")) is None
+    assert plain_tree("<!DOCTYPE html><html><head><title>t</title></head><body><p>a</p>"
+                      "</body></html>") is not None
+
+
+def test_the_fast_parse_sets_what_weasyprints_own_sets(pdf_renderer):
+    from reportgen.pdf import _Html
+
+    page = DOCUMENTS[0][1]
+    fetcher = LockedFetcher(pdf_renderer.asset_folders)
+    fast = _Html(page, pdf_renderer.base_url, fetcher)
+    slow = HTML(string=page, base_url=pdf_renderer.base_url, url_fetcher=fetcher)
+    assert set(vars(fast)) == set(vars(slow))
+    assert {key: value for key, value in vars(fast).items()
+            if key not in ("wrapper_element", "etree_element")} == \
+        {key: value for key, value in vars(slow).items()
+         if key not in ("wrapper_element", "etree_element")}
+    assert _same_tree(fast.etree_element, slow.etree_element)
