@@ -194,3 +194,26 @@ def test_the_fast_parse_sets_what_weasyprints_own_sets(pdf_renderer):
         {key: value for key, value in vars(slow).items()
          if key not in ("wrapper_element", "etree_element")}
     assert _same_tree(fast.etree_element, slow.etree_element)
+
+
+def test_weasyprint_uses_the_trimmed_sheet_so_no_element_gets_footnote_styles(
+        pdf_renderer, monkeypatch):
+    """The user-agent sheet reaches WeasyPrint's cascade (a WeasyPrint that stopped
+    asking `HTML._ua_stylesheets` would make this fail, not just slow pages down)."""
+    from weasyprint.css import StyleFor
+
+    made: list[str | None] = []
+    original = StyleFor.set_computed_styles
+
+    def counting(self, element, parent, root=None, pseudo_type=None, **options):
+        made.append(pseudo_type)
+        return original(self, element, parent, root=root, pseudo_type=pseudo_type, **options)
+
+    monkeypatch.setattr(StyleFor, "set_computed_styles", counting)
+    html = DOCUMENTS[1][1]
+    _laid_out(pdf_renderer, html)
+    assert made.count(None) > 100 and "footnote-call" not in made
+    made.clear()
+    HTML(string=html, base_url=pdf_renderer.base_url).render(
+        font_config=pdf_renderer.font_config, stylesheets=pdf_renderer.stylesheets)
+    assert made.count("footnote-call") > 100
