@@ -171,6 +171,31 @@ class _Html(HTML):
         return [self.ua_stylesheet]
 
 
+# The shared sheet names its colours once, as custom properties on :root. WeasyPrint
+# resolves a var() for every element whose style uses one, parsing the value again each
+# time (2-3% of a page); the PDF's copy of the sheets has the values written in. Only
+# when every custom property is set once, in the :root rule, so that the value is the
+# same on every element; otherwise the sheets are used as written.
+_ROOT_RULE = re.compile(r":root\s*\{[^{}]*\}")
+_PROPERTY_SET = re.compile(r"(?<![\w-])(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|(?=\}))")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*?))?\s*\)")
+
+
+def with_root_values(css: str) -> str:
+    """`css` with each var() replaced by the value its :root rule gives, when that is the
+    property's only value anywhere in `css`."""
+    root_rules = [match.group(0) for match in _ROOT_RULE.finditer(css)]
+    values = dict(_PROPERTY_SET.findall("".join(root_rules)))
+    everywhere = _PROPERTY_SET.findall(css)
+    if len(root_rules) != 1 or len(everywhere) != len(values):
+        return css
+
+    def value(match: re.Match[str]) -> str:
+        return values.get(match.group(1), match.group(2) or match.group(0))
+
+    return _VAR.sub(value, css)
+
+
 def _first(asset_folders: list[Path], name: str) -> Path | None:
     return next((folder / name for folder in asset_folders if (folder / name).is_file()), None)
 
@@ -188,22 +213,22 @@ class PdfRenderer:
                                                      _first(asset_folders, PRINT_STYLESHEET))
                                  if sheet is not None]
         self.stylesheet_fetcher = LockedFetcher(asset_folders)
+        self.stylesheet_text = with_root_values("\n".join(
+            sheet.read_text(encoding="utf-8") for sheet in self.stylesheet_paths))
         with _weasyprint_warnings() as messages:
             # Parsing the stylesheets and loading their fonts once, instead of for every
             # document, is about a seventh of the time of a plan.
             # One CSS object from both files: WeasyPrint matches every element against
             # each stylesheet separately, so one sheet is one matching pass, not two.
             # (The print sheet uses no url(): its base is the main sheet's.)
-            self.stylesheets = [CSS(string="\n".join(sheet.read_text(encoding="utf-8")
-                                                     for sheet in self.stylesheet_paths),
+            self.stylesheets = [CSS(string=self.stylesheet_text,
                                     base_url=self.stylesheet_paths[0].resolve().as_uri(),
                                     font_config=self.font_config,
                                     url_fetcher=self.stylesheet_fetcher)
                                 ] if self.stylesheet_paths else []
         self.stylesheet_warnings = tuple(messages)
         self.ua_stylesheet = _trimmed_ua_stylesheet()
-        self.sheets_need_full_ua = any(_NEEDS_FULL_UA.search(sheet.read_text(encoding="utf-8"))
-                                       for sheet in self.stylesheet_paths)
+        self.sheets_need_full_ua = bool(_NEEDS_FULL_UA.search(self.stylesheet_text))
 
     def parse(self, html: str, url_fetcher: URLFetcher) -> HTML:
         """The document WeasyPrint lays out, with the trimmed user-agent sheet unless

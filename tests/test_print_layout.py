@@ -217,3 +217,29 @@ def test_weasyprint_uses_the_trimmed_sheet_so_no_element_gets_footnote_styles(
     HTML(string=html, base_url=pdf_renderer.base_url).render(
         font_config=pdf_renderer.font_config, stylesheets=pdf_renderer.stylesheets)
     assert made.count("footnote-call") > 100
+
+
+def test_colours_are_written_into_the_pdfs_copy_of_the_sheets_only_when_fixed():
+    from reportgen.pdf import with_root_values
+
+    css = (":root { --ink: #123; --rule: #ddd }\n.a { color: var(--ink);"
+           " border-color: var(--rule); background: var(--none, #fff) }")
+    assert with_root_values(css).endswith(
+        ".a { color: #123; border-color: #ddd; background: #fff }")
+    themed = css + "\n.dark { --ink: #fff }"
+    assert with_root_values(themed) == themed
+
+
+@pytest.mark.parametrize("name,html", [DOCUMENTS[1], DOCUMENTS[-1]],
+                         ids=[DOCUMENTS[1][0], DOCUMENTS[-1][0]])
+def test_the_sheets_with_their_colours_written_in_make_the_same_pdf(pdf_renderer, name, html):
+    from weasyprint import CSS
+
+    assert "var(" not in pdf_renderer.stylesheet_text
+    as_written = CSS(string="\n".join(sheet.read_text(encoding="utf-8")
+                                      for sheet in pdf_renderer.stylesheet_paths),
+                     base_url=pdf_renderer.stylesheet_paths[0].resolve().as_uri(),
+                     font_config=pdf_renderer.font_config)
+    document = pdf_renderer.parse(html, LockedFetcher(pdf_renderer.asset_folders))
+    assert document.write_pdf(font_config=pdf_renderer.font_config, stylesheets=[as_written]) \
+        == pdf_renderer.render(html).data
