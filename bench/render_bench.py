@@ -1,6 +1,7 @@
 """Warm per-document PDF render time, baseline against current, side by side in one run.
 
-    python bench/render_bench.py [--baseline-rev REV] [--rounds N] [--profile DOC]
+    python bench/render_bench.py [--baseline-rev REV] [--current-rev REV] [--rounds N]
+                                 [--profile DOC]
                                  [--pages DIR] [--no-chromium]
                                  [--workspace DIR]
 
@@ -113,6 +114,9 @@ def chromium_times(documents: list[dict[str, str]], rounds: int,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument("--current-rev", default=None, metavar="REV",
+                        help="render the tree of REV instead of this checkout (to measure"
+                             " one change: --baseline-rev REV~1 --current-rev REV)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", type=int, default=None, metavar="DOC")
     parser.add_argument("--pages", type=Path, default=None, metavar="DIR")
@@ -130,8 +134,13 @@ def main() -> None:
         baseline_tree = root / "baseline"
         baseline_tree.mkdir()
         export_tree(options.baseline_rev, baseline_tree)
+        current_tree = REPO
+        if options.current_rev is not None:
+            current_tree = root / "current"
+            current_tree.mkdir()
+            export_tree(options.current_rev, current_tree)
         sides = [Side("baseline", baseline_tree, workspace, root / "html-baseline"),
-                 Side("current", REPO, workspace, root / "html-current")]
+                 Side("current", current_tree, workspace, root / "html-current")]
         try:
             names = [document["name"] for document in sides[1].documents]
             assert names == [document["name"] for document in sides[0].documents]
@@ -164,8 +173,9 @@ def main() -> None:
                                                    root / "chromium.pdf")
             chromium = list(found)
 
+    current = options.current_rev or "this checkout"
     print(f"warm render, {options.rounds} rounds interleaved; baseline {options.baseline_rev}"
-          f" vs this checkout (seconds; pages in brackets)")
+          f" vs {current} (seconds; pages in brackets)")
     header = (f"{'#':>2} {'document':34} {'base med':>8} {'best':>6} {'cur med':>8} {'best':>6}"
               f" {'ratio':>6} {'pages':>7} {'chromium':>9} {'pages':>5}")
     print(header)
