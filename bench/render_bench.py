@@ -1,6 +1,7 @@
 """Warm per-document PDF render time, baseline against current, side by side in one run.
 
-    python bench/render_bench.py [--baseline-rev REV] [--rounds N] [--profile DOC]
+    python bench/render_bench.py [--baseline-rev REV] [--current-rev REV] [--rounds N]
+                                 [--profile DOC]
                                  [--pages DIR] [--no-chromium]
                                  [--workspace DIR]
 
@@ -12,9 +13,11 @@ parses its stylesheet once and renders every plan and scorecard once to warm up,
 build's worker does; then the two are timed in turn, document by document, round by
 round (interleaved, so a machine busy with other work slows both alike). Printed per
 document: the median and best of the rounds for each, current ÷ baseline, the page
-count of each PDF, and, where /usr/bin/chromium exists, headless Chromium's time to
-print the same HTML (the stylesheet linked; a fresh Chromium per document, its start-up
-included and shown apart as the time of a blank page: reference only).
+count of each PDF, and, where a Chromium is installed, headless Chromium's time to
+print the same HTML (this checkout's, the stylesheets linked) to PDF: one warm browser
+(started once, like a build's worker; its start-up shown apart), one tab, navigate and
+`Page.printToPDF`, the median of the same number of rounds, with its page count
+(reference only: Chromium is no dependency).
 
 `--profile DOC` writes cProfile stats of one render of document DOC (a number from the
 list) for each side to /tmp/render-{baseline,current}.prof. `--pages DIR` writes both
@@ -36,7 +39,8 @@ REPO = Path(__file__).resolve().parent.parent
 # The commit issue 13 started from: the templates, stylesheet and charts before it.
 BASELINE_REV = "dd2c1c8"
 AS_OF = "2026-11-26"
-CHROMIUM = Path("/usr/bin/chromium")
+sys.path.insert(0, str(REPO))
+from tests.browser import Chromium, find_chromium  # noqa: E402  (the tests' DevTools pipe)
 
 
 class Side:
@@ -74,17 +78,45 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
-def chromium_seconds(html: Path, out: Path) -> float:
+def chromium_times(documents: list[dict[str, str]], rounds: int,
+                   out: Path) -> tuple[float, list[tuple[float, int]]]:
+    """Start-up seconds of a headless Chromium, then for each document the median
+    seconds of `rounds` prints (navigate, load, print to PDF) in one warm tab, and the
+    page count of its PDF."""
+    import base64
+
+    executable = find_chromium()
+    assert executable is not None
     started = time.perf_counter()
-    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--no-pdf-header-footer", f"--print-to-pdf={out}", html.as_uri()],
-                   check=True, capture_output=True, timeout=120)
-    return time.perf_counter() - started
+    with Chromium(executable) as browser:
+        target = browser.call("Target.createTarget", url="about:blank")["targetId"]
+        session = browser.call("Target.attachToTarget", targetId=target,
+                               flatten=True)["sessionId"]
+        browser.call("Page.enable", session)
+        start_up = time.perf_counter() - started
+        results = []
+        for document in documents:
+            url = Path(document["html"]).as_uri()
+            seconds = []
+            for _ in range(rounds + 1):  # the first one warms this document's fonts up
+                began = time.perf_counter()
+                browser.call("Page.navigate", session, url=url)
+                browser.wait_for("Page.loadEventFired", session)
+                data = browser.call("Page.printToPDF", session, preferCSSPageSize=True,
+                                    printBackground=True)["data"]
+                seconds.append(time.perf_counter() - began)
+            out.write_bytes(base64.b64decode(data))
+            results.append((statistics.median(seconds[1:]), page_count(out)))
+        browser.call("Target.closeTarget", targetId=target)
+    return start_up, results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument("--current-rev", default=None, metavar="REV",
+                        help="render the tree of REV instead of this checkout (to measure"
+                             " one change: --baseline-rev REV~1 --current-rev REV)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", type=int, default=None, metavar="DOC")
     parser.add_argument("--pages", type=Path, default=None, metavar="DIR")
@@ -102,8 +134,13 @@ def main() -> None:
         baseline_tree = root / "baseline"
         baseline_tree.mkdir()
         export_tree(options.baseline_rev, baseline_tree)
+        current_tree = REPO
+        if options.current_rev is not None:
+            current_tree = root / "current"
+            current_tree.mkdir()
+            export_tree(options.current_rev, current_tree)
         sides = [Side("baseline", baseline_tree, workspace, root / "html-baseline"),
-                 Side("current", REPO, workspace, root / "html-current")]
+                 Side("current", current_tree, workspace, root / "html-current")]
         try:
             names = [document["name"] for document in sides[1].documents]
             assert names == [document["name"] for document in sides[0].documents]
@@ -129,21 +166,18 @@ def main() -> None:
             for side in sides:
                 side.close()
 
-        chromium: list[float | None] = [None] * len(names)
+        chromium: list[tuple[float, int] | None] = [None] * len(names)
         chromium_start = None
-        if CHROMIUM.exists() and not options.no_chromium:
-            blank = root / "blank.html"
-            blank.write_text("<!DOCTYPE html><title>blank</title><p>.</p>")
-            chromium_start = min(chromium_seconds(blank, root / "blank.pdf") for _ in range(3))
-            for number, document in enumerate(sides[1].documents):
-                chromium[number] = min(chromium_seconds(Path(document["html"]),
-                                                        root / "chromium.pdf")
-                                       for _ in range(2))
+        if find_chromium() is not None and not options.no_chromium:
+            chromium_start, found = chromium_times(sides[1].documents, options.rounds,
+                                                   root / "chromium.pdf")
+            chromium = list(found)
 
+    current = options.current_rev or "this checkout"
     print(f"warm render, {options.rounds} rounds interleaved; baseline {options.baseline_rev}"
-          f" vs this checkout (seconds; pages in brackets)")
+          f" vs {current} (seconds; pages in brackets)")
     header = (f"{'#':>2} {'document':34} {'base med':>8} {'best':>6} {'cur med':>8} {'best':>6}"
-              f" {'ratio':>6} {'pages':>7} {'chromium':>9}")
+              f" {'ratio':>6} {'pages':>7} {'chromium':>9} {'pages':>5}")
     print(header)
     ratios: dict[str, list[float]] = {"plan": [], "scorecard": []}
     medians: dict[str, dict[str, list[float]]] = {"plan": {"baseline": [], "current": []},
@@ -155,7 +189,8 @@ def main() -> None:
         ratios[kind].append(cur / base)
         medians[kind]["baseline"].append(base)
         medians[kind]["current"].append(cur)
-        chrome = f"{chromium[number]:9.3f}" if chromium[number] is not None else f"{'-':>9}"
+        found = chromium[number]
+        chrome = f"{found[0]:9.3f} {found[1]:>5}" if found is not None else f"{'-':>9}"
         print(f"{number:2d} {name:34} {base:8.3f} {min(times['baseline'][number]):6.3f}"
               f" {cur:8.3f} {min(times['current'][number]):6.3f} {cur / base:6.2f}"
               f" {pages['baseline'][number]:>3}/{pages['current'][number]:<3} {chrome}")
@@ -167,10 +202,14 @@ def main() -> None:
               f" current {statistics.median(medians[kind]['current']):.3f} s;"
               f" ratio median {statistics.median(ratios[kind]):.2f}, worst {max(ratios[kind]):.2f}")
     if chromium_start is not None:
-        plans = [seconds for seconds, name in zip(chromium, names, strict=True)
-                 if seconds is not None and not name.endswith("/scorecard")]
-        print(f"chromium (a fresh process per document, start-up included): median plan"
-              f" {statistics.median(plans):.3f} s; a blank page {chromium_start:.3f} s")
+        for kind in ("plan", "scorecard"):
+            seconds = [found[0] for found, name in zip(chromium, names, strict=True)
+                       if found is not None
+                       and name.endswith("/scorecard") == (kind == "scorecard")]
+            if seconds:
+                print(f"chromium, warm (one browser, one tab), {kind}s: median"
+                      f" {statistics.median(seconds):.3f} s")
+        print(f"chromium start-up (once, not in the figures above): {chromium_start:.3f} s")
     if options.profile is not None:
         print("profiles: /tmp/render-baseline.prof /tmp/render-current.prof"
               f" (document {options.profile})")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,11 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import weasyprint
+from cssselect2 import ElementWrapper
 from PIL import Image
 from weasyprint import CSS, HTML
+from weasyprint import html as weasyprint_html
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reportgen.html_tree import plain_tree
 from reportgen.inline_images import MAX_IMAGE_PIXELS
 
 # Notes are checked before they reach a page (inline_images.py); this holds for every
@@ -98,6 +103,99 @@ STYLESHEET = "reportgen.css"
 PRINT_STYLESHEET = "reportgen-print.css"
 
 
+# WeasyPrint's user-agent stylesheet gives `::marker` and the five footnote and note
+# pseudo-elements (`::footnote-call`, `::note-marker`, ...) a rule with no element in its
+# selector, so the cascade makes and computes six pseudo-element styles for every
+# element of the page (2,600 of them for a two-page plan, about half the cascade).
+# Only list items have a marker, and only `float: footnote` and `position: note()`
+# boxes use the others: the trimmed sheet scopes `::marker` to `li` (the only list-item
+# in the HTML user-agent sheet) and leaves the note rules out. A document or stylesheet
+# that uses footnotes, notes or other list items gets WeasyPrint's own sheet.
+_UA_MARKER_RULE = "::marker {"
+_UA_NOTE_RULES = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}\n]*\}\n", re.MULTILINE)
+_NEEDS_FULL_UA = re.compile(r"footnote|note\(|list-item")
+
+
+def _trimmed_ua_stylesheet() -> CSS | None:
+    """WeasyPrint's HTML user-agent sheet with the per-element pseudo rules scoped; None
+    if this WeasyPrint's sheet no longer reads as expected (then its own is used)."""
+    source = weasyprint_html.UA
+    if source.count(_UA_MARKER_RULE) != 1 or len(_UA_NOTE_RULES.findall(source)) != 5:
+        return None
+    trimmed = _UA_NOTE_RULES.sub("", source.replace(_UA_MARKER_RULE, "li::marker {"))
+    return CSS(string=trimmed, counter_style=weasyprint_html.UA_COUNTER_STYLE)
+
+
+# Whitespace between two block-level tags lays out to nothing, but WeasyPrint still
+# makes a text box of it wherever its parent holds inline content (the figure tiles, the
+# header's facts, the "since" items: inline blocks in a container whose font size is 0
+# so those spaces take no room) and shapes it with Pango. Dropping it before parsing is
+# about a twentieth of a plan. Only runs between two tags of this list are dropped, so
+# no space between words or inline elements is touched (and no `<pre>` text: its
+# content is text and inline tags).
+_BLOCK_TAGS = ("html|head|body|main|div|section|header|footer|article|nav|p|ul|ol|li|dl|dt|"
+               "dd|table|thead|tbody|tfoot|tr|td|th|colgroup|col|caption|h[1-6]|meta|title|"
+               "style|link")
+_BLOCK_WHITESPACE = re.compile(rf"(</?(?:{_BLOCK_TAGS})\b[^<>]*>)\s+(?=</?(?:{_BLOCK_TAGS})\b)")
+
+
+def without_block_whitespace(html: str) -> str:
+    """`html` without the whitespace-only runs between two block-level tags."""
+    return _BLOCK_WHITESPACE.sub(r"\1", html)
+
+
+class _Html(HTML):
+    """A parsed document whose user-agent stylesheet is `ua_stylesheet` when given.
+
+    reportgen's own pages are well-formed: html_tree.py builds their tree (the one
+    tinyhtml5 would build) several times faster than WeasyPrint's HTML5 parser, which
+    still parses any page that is not plain. The attributes set here are the ones
+    `HTML.__init__` sets (tests/test_print_layout.py checks that they still are)."""
+
+    ua_stylesheet: CSS | None = None
+
+    def __init__(self, string: str, base_url: str, url_fetcher: URLFetcher) -> None:
+        tree = plain_tree(string)
+        if tree is None:
+            super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
+            return
+        self.base_url = weasyprint._find_base_url(tree, base_url)
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = ElementWrapper.from_html_root(tree, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        if self.ua_stylesheet is None or forms:
+            return super()._ua_stylesheets(forms)
+        return [self.ua_stylesheet]
+
+
+# The shared sheet names its colours once, as custom properties on :root. WeasyPrint
+# resolves a var() for every element whose style uses one, parsing the value again each
+# time (2-3% of a page); the PDF's copy of the sheets has the values written in. Only
+# when every custom property is set once, in the :root rule, so that the value is the
+# same on every element; otherwise the sheets are used as written.
+_ROOT_RULE = re.compile(r":root\s*\{[^{}]*\}")
+_PROPERTY_SET = re.compile(r"(?<![\w-])(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|(?=\}))")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*?))?\s*\)")
+
+
+def with_root_values(css: str) -> str:
+    """`css` with each var() replaced by the value its :root rule gives, when that is the
+    property's only value anywhere in `css`."""
+    root_rules = [match.group(0) for match in _ROOT_RULE.finditer(css)]
+    values = dict(_PROPERTY_SET.findall("".join(root_rules)))
+    everywhere = _PROPERTY_SET.findall(css)
+    if len(root_rules) != 1 or len(everywhere) != len(values):
+        return css
+
+    def value(match: re.Match[str]) -> str:
+        return values.get(match.group(1), match.group(2) or match.group(0))
+
+    return _VAR.sub(value, css)
+
+
 def _first(asset_folders: list[Path], name: str) -> Path | None:
     return next((folder / name for folder in asset_folders if (folder / name).is_file()), None)
 
@@ -115,24 +213,36 @@ class PdfRenderer:
                                                      _first(asset_folders, PRINT_STYLESHEET))
                                  if sheet is not None]
         self.stylesheet_fetcher = LockedFetcher(asset_folders)
+        self.stylesheet_text = with_root_values("\n".join(
+            sheet.read_text(encoding="utf-8") for sheet in self.stylesheet_paths))
         with _weasyprint_warnings() as messages:
             # Parsing the stylesheets and loading their fonts once, instead of for every
             # document, is about a seventh of the time of a plan.
             # One CSS object from both files: WeasyPrint matches every element against
             # each stylesheet separately, so one sheet is one matching pass, not two.
             # (The print sheet uses no url(): its base is the main sheet's.)
-            self.stylesheets = [CSS(string="\n".join(sheet.read_text(encoding="utf-8")
-                                                     for sheet in self.stylesheet_paths),
+            self.stylesheets = [CSS(string=self.stylesheet_text,
                                     base_url=self.stylesheet_paths[0].resolve().as_uri(),
                                     font_config=self.font_config,
                                     url_fetcher=self.stylesheet_fetcher)
                                 ] if self.stylesheet_paths else []
         self.stylesheet_warnings = tuple(messages)
+        self.ua_stylesheet = _trimmed_ua_stylesheet()
+        self.sheets_need_full_ua = bool(_NEEDS_FULL_UA.search(self.stylesheet_text))
+
+    def parse(self, html: str, url_fetcher: URLFetcher) -> HTML:
+        """The document WeasyPrint lays out, with the trimmed user-agent sheet unless
+        this document or the stylesheets use footnotes, notes or other list items."""
+        document = _Html(string=without_block_whitespace(html), base_url=self.base_url,
+                         url_fetcher=url_fetcher)
+        if not self.sheets_need_full_ua and not _NEEDS_FULL_UA.search(html):
+            document.ua_stylesheet = self.ua_stylesheet
+        return document
 
     def render(self, html: str) -> RenderedPdf:
         fetcher = LockedFetcher(self.asset_folders)
         with _weasyprint_warnings() as messages:
-            document = HTML(string=html, base_url=self.base_url, url_fetcher=fetcher)
+            document = self.parse(html, fetcher)
             # No /ID: pydyf would hash the whole file for it, and without one the same
             # input gives the same bytes anyway.
             data = document.write_pdf(font_config=self.font_config, cache=self.image_cache,

@@ -16,7 +16,7 @@ from weasyprint import HTML
 
 from reportgen.analysis import analyse
 from reportgen.history import read_history
-from reportgen.pdf import PdfRenderer
+from reportgen.pdf import LockedFetcher, PdfRenderer, without_block_whitespace
 from reportgen.render import Renderer
 from reportgen.workspace import load_workspace
 from tests.conftest import AS_OF, EXAMPLE
@@ -49,7 +49,7 @@ def _boxes(box):
 
 
 def _laid_out(renderer: PdfRenderer, html: str):
-    return HTML(string=html, base_url=renderer.base_url).render(
+    return renderer.parse(html, LockedFetcher(renderer.asset_folders)).render(
         font_config=renderer.font_config, stylesheets=renderer.stylesheets)
 
 
@@ -104,3 +104,142 @@ def test_the_numbers_sit_side_by_side_and_the_tiles_five_to_a_row(pdf_renderer, 
     assert len(first_row) == min(per_row, len(tiles))
     widths = {round(tile.border_width()) for tile in tiles}
     assert len(widths) == 1
+
+
+@pytest.mark.parametrize("name,html", [DOCUMENTS[1], DOCUMENTS[-1]],
+                         ids=[DOCUMENTS[1][0], DOCUMENTS[-1][0]])
+def test_the_trimmed_user_agent_sheet_changes_no_byte_of_the_pdf(pdf_renderer, name, html):
+    """The PDF worker's user-agent sheet leaves out the per-element footnote and marker
+    rules (cheaper cascade); the PDF is the same, byte for byte, as with WeasyPrint's."""
+    document = pdf_renderer.parse(html, LockedFetcher(pdf_renderer.asset_folders))
+    assert document._ua_stylesheets() == [pdf_renderer.ua_stylesheet]
+    stock = HTML(string=without_block_whitespace(html), base_url=pdf_renderer.base_url).write_pdf(
+        font_config=pdf_renderer.font_config, stylesheets=pdf_renderer.stylesheets)
+    assert pdf_renderer.render(html).data == stock
+
+
+def test_footnotes_and_other_list_items_get_weasyprints_own_user_agent_sheet(pdf_renderer):
+    """A workspace template may use a footnote: it gets its call mark and its marker."""
+    html = ("<!DOCTYPE html><html><body><p>Quota<span style='float: footnote'>Set in"
+            " October.</span> agreed.</p><div style='display: list-item; margin-left: 2em'>"
+            "a point</div></body></html>")
+    document = pdf_renderer.parse(html, LockedFetcher(pdf_renderer.asset_folders))
+    assert pdf_renderer.ua_stylesheet not in document._ua_stylesheets()
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(pdf_renderer.render(html).data)).pages[0].extract_text()
+    assert "Quota1" in text.replace(" ", "") and "1. Set in October." in text
+    assert "•" in text
+
+
+def test_only_whitespace_between_two_block_tags_leaves_the_pdf_html():
+    html = ("<ul>\n  <li>a <strong>b</strong> <em>c</em></li>\n  <li> d </li>\n</ul>\n"
+            "<pre><code>x\n  y</code></pre>\n<table>\n <tr>\n  <td> e </td>\n </tr>\n</table>")
+    assert without_block_whitespace(html) == (
+        "<ul><li>a <strong>b</strong> <em>c</em></li><li> d </li></ul>\n"
+        "<pre><code>x\n  y</code></pre>\n<table><tr><td> e </td></tr></table>")
+
+
+def _same_tree(mine, theirs) -> bool:
+    return (mine.tag == theirs.tag and mine.attrib == theirs.attrib
+            and (mine.text or None) == (theirs.text or None)
+            and (mine.tail or None) == (theirs.tail or None) and len(mine) == len(theirs)
+            and all(_same_tree(a, b) for a, b in zip(mine, theirs, strict=True)))
+
+
+@pytest.mark.parametrize("name,html", DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
+def test_every_example_page_gets_the_html5_parsers_tree_from_the_fast_builder(name, html):
+    import tinyhtml5
+
+    from reportgen.html_tree import plain_tree
+
+    for page in (html, without_block_whitespace(html)):
+        tree = plain_tree(page)
+        assert tree is not None
+        assert _same_tree(tree, tinyhtml5.parse(page, namespace_html_elements=False))
+
+
+@pytest.mark.parametrize("body", [
+    "<p>a<div>b</div></p>",                       # <div> closes the <p> in HTML5
+    "<table><tr><td>a</td></tr></table>",          # HTML5 adds the <tbody>
+    "<ul><li>a<li>b</ul>",                         # implied </li>
+    "<p>a<!-- note --></p>",
+    "<table><tbody>a</tbody></table>",             # text moved out of the table
+    "<svg><foreignObject><p>a</p></foreignObject></svg>",
+    "<p>a</b></p>",
+    "<textarea>a</textarea>",
+])
+def test_a_page_the_html5_parser_would_repair_goes_to_it(body):
+    from reportgen.html_tree import plain_tree
+
+    page = f"<!DOCTYPE html><html><head><title>t</title></head><body>{body}</body></html>"
+    assert plain_tree(page) is None
+    assert plain_tree(page.replace("<!DOCTYPE html>", "")) is None
+    assert plain_tree("<!DOCTYPE html><html><head><title>t</title></head><body><p>a</p>"
+                      "</body></html>") is not None
+
+
+def test_the_fast_parse_sets_what_weasyprints_own_sets(pdf_renderer):
+    from reportgen.pdf import _Html
+
+    page = DOCUMENTS[0][1]
+    fetcher = LockedFetcher(pdf_renderer.asset_folders)
+    fast = _Html(page, pdf_renderer.base_url, fetcher)
+    slow = HTML(string=page, base_url=pdf_renderer.base_url, url_fetcher=fetcher)
+    assert set(vars(fast)) == set(vars(slow))
+    assert {key: value for key, value in vars(fast).items()
+            if key not in ("wrapper_element", "etree_element")} == \
+        {key: value for key, value in vars(slow).items()
+         if key not in ("wrapper_element", "etree_element")}
+    assert _same_tree(fast.etree_element, slow.etree_element)
+
+
+def test_weasyprint_uses_the_trimmed_sheet_so_no_element_gets_footnote_styles(
+        pdf_renderer, monkeypatch):
+    """The user-agent sheet reaches WeasyPrint's cascade (a WeasyPrint that stopped
+    asking `HTML._ua_stylesheets` would make this fail, not just slow pages down)."""
+    from weasyprint.css import StyleFor
+
+    made: list[str | None] = []
+    original = StyleFor.set_computed_styles
+
+    def counting(self, element, parent, root=None, pseudo_type=None, **options):
+        made.append(pseudo_type)
+        return original(self, element, parent, root=root, pseudo_type=pseudo_type, **options)
+
+    monkeypatch.setattr(StyleFor, "set_computed_styles", counting)
+    html = DOCUMENTS[1][1]
+    _laid_out(pdf_renderer, html)
+    assert made.count(None) > 100 and "footnote-call" not in made
+    made.clear()
+    HTML(string=html, base_url=pdf_renderer.base_url).render(
+        font_config=pdf_renderer.font_config, stylesheets=pdf_renderer.stylesheets)
+    assert made.count("footnote-call") > 100
+
+
+def test_colours_are_written_into_the_pdfs_copy_of_the_sheets_only_when_fixed():
+    from reportgen.pdf import with_root_values
+
+    css = (":root { --ink: #123; --rule: #ddd }\n.a { color: var(--ink);"
+           " border-color: var(--rule); background: var(--none, #fff) }")
+    assert with_root_values(css).endswith(
+        ".a { color: #123; border-color: #ddd; background: #fff }")
+    themed = css + "\n.dark { --ink: #fff }"
+    assert with_root_values(themed) == themed
+
+
+@pytest.mark.parametrize("name,html", [DOCUMENTS[1], DOCUMENTS[-1]],
+                         ids=[DOCUMENTS[1][0], DOCUMENTS[-1][0]])
+def test_the_sheets_with_their_colours_written_in_make_the_same_pdf(pdf_renderer, name, html):
+    from weasyprint import CSS
+
+    assert "var(" not in pdf_renderer.stylesheet_text
+    as_written = CSS(string="\n".join(sheet.read_text(encoding="utf-8")
+                                      for sheet in pdf_renderer.stylesheet_paths),
+                     base_url=pdf_renderer.stylesheet_paths[0].resolve().as_uri(),
+                     font_config=pdf_renderer.font_config)
+    document = pdf_renderer.parse(html, LockedFetcher(pdf_renderer.asset_folders))
+    assert document.write_pdf(font_config=pdf_renderer.font_config, stylesheets=[as_written]) \
+        == pdf_renderer.render(html).data
