@@ -148,9 +148,15 @@ def output_folder(workspace: Path, options: BuildOptions) -> Path:
 
 
 def build(workspace: Path, options: BuildOptions, progress: Progress | None = None,
-          workers: PdfWorkers | None = None) -> BuildReport:
+          workers: PdfWorkers | None = None, *, publish_early: bool = False) -> BuildReport:
     """Build what is out of date. `workers`: PDF workers kept warm by the caller between
-    builds (`reportgen watch`); by default the build starts its own and stops them."""
+    builds (`reportgen watch`); by default the build starts its own and stops them.
+
+    `publish_early` (`reportgen watch`): each PDF is renamed into place as soon as it is
+    rendered, so the edited rep's plan does not wait for the team's scorecard; the old
+    file is kept under a temporary name and put back if the build fails, so a failed
+    build still leaves every output as it was (a reader may see the new PDF meanwhile).
+    The HTML, assets and manifest are put in place at the end as always."""
     note = progress or (lambda action, output: None)
     out = output_folder(workspace, options)
     try:
@@ -158,7 +164,7 @@ def build(workspace: Path, options: BuildOptions, progress: Progress | None = No
             # Whatever a killed build left; no other build is writing here now.
             atomic.remove_leftovers(out)
             try:
-                return _build(workspace, options, note, workers)
+                return _build(workspace, options, note, workers, publish_early)
             except jinja2.TemplateError as error:
                 # Templates are only read and rendered before anything is written.
                 raise BuildError(_template_problem(error, workspace)) from None
@@ -202,10 +208,11 @@ class _Run:
     # The git history, read once the build knows it has work to do.
     history: History | None = None
     since: Baseline | None = None
+    publish_early: bool = False
 
 
 def _build(workspace: Path, options: BuildOptions, note: Progress,
-           kept_workers: PdfWorkers | None) -> BuildReport:
+           kept_workers: PdfWorkers | None, publish_early: bool = False) -> BuildReport:
     started = time.perf_counter()
     out = output_folder(workspace, options)
     check_template_links(workspace)
@@ -217,7 +224,7 @@ def _build(workspace: Path, options: BuildOptions, note: Progress,
     manifest_name = _manifest_name(options)
     run = _Run(workspace, options, note, started, out,
                renderer, _fingerprint(workspace, renderer, options), manifest_name,
-               Manifest.read_named(out, manifest_name))
+               Manifest.read_named(out, manifest_name), publish_early=publish_early)
     manifest = run.manifest
     if (not options.force and manifest.inputs_key == run.fingerprints.everything
             and all(record.still_there(out / path)
@@ -318,7 +325,7 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
                                       rendered)
         for item in todo:
             new_manifest.outputs[item.output] = _record(
-                rendered.temporaries[item.output], item.key,
+                rendered.path_of(item.output), item.key,
                 rendered.by_output.get(item.output, []))
         alive = _alive_outputs(listing, run.renderer) - {
             f"{team}/reps/{rep}.{fmt}" for team, rep in gone for fmt in FORMATS}
@@ -740,6 +747,9 @@ class _Rendered:
     # Warnings raised by each page's content (Markdown notes) and by the PDF renderer,
     # by output, so a later build that skips the file still reports them.
     by_output: dict[str, list[Problem]] = field(default_factory=dict)
+    # Outputs already renamed into place (`publish`): output → the old file's backup
+    # (None: there was no old file).
+    published: dict[str, Path | None] = field(default_factory=dict)
 
     def warn(self, output: str, problems: Iterable[Problem]) -> None:
         self.by_output.setdefault(output, []).extend(problems)
@@ -749,11 +759,33 @@ class _Rendered:
         # A plan built in both formats reports each Markdown warning once.
         return sorted({w for problems in self.by_output.values() for w in problems})
 
+    def path_of(self, output: str) -> Path:
+        """Where a finished output is now: its temporary file, or its place if published."""
+        return self.out / output if output in self.published else self.temporaries[output]
+
+    def publish(self, output: str) -> None:
+        """Rename one finished output into place now, keeping the old file (a second
+        link to it, under a temporary name `remove_leftovers` knows) until `commit`, so
+        that `discard` can put it back: same inode, so the same size and mtime the
+        manifest recorded."""
+        target = self.out / output
+        backup = None
+        if target.is_file():
+            backup = atomic.temporary_path(target)
+            backup.unlink()
+            os.link(target, backup)
+        self.published[output] = backup
+        atomic.commit(self.temporaries.pop(output), target)
+
     def commit(self, last: str | None = None) -> None:
         for output, temporary in sorted(self.temporaries.items(),
                                         key=lambda item: (item[0] == last, item[0])):
             atomic.commit(temporary, self.out / output)
         self.temporaries.clear()
+        for backup in self.published.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        self.published.clear()
 
     def discard(self) -> None:
         for temporary in self.temporaries.values():
@@ -761,6 +793,13 @@ class _Rendered:
             # Leave no folder this build made only for its files (output/<team>/reps/).
             _remove_empty_parents(temporary, self.out)
         self.temporaries.clear()
+        for output, backup in self.published.items():
+            if backup is not None:
+                os.replace(backup, self.out / output)
+            else:
+                (self.out / output).unlink(missing_ok=True)
+                _remove_empty_parents(self.out / output, self.out)
+        self.published.clear()
 
 
 def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecord],
@@ -833,6 +872,8 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
     def done(result: PdfResult) -> None:
         output, source = result.task.output, result.task.source
         rendered.temporaries[output] = result.temporary
+        if run.publish_early:
+            rendered.publish(output)
         note("rendered", output)
         rendered.warn(output, [
             *(Problem(source, 1, 1, Severity.WARNING, "-", f"{output}: refused to fetch {url}"

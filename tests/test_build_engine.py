@@ -142,6 +142,43 @@ def test_a_crashing_worker_fails_the_build_naming_the_rep(two_reps, tmp_path, mo
     assert snapshot(out) == before
 
 
+
+def test_a_pdf_published_early_is_put_back_when_the_build_fails(two_reps, tmp_path,
+                                                                 monkeypatch):
+    """`watch` renames each PDF into place as soon as it is rendered; a build that fails
+    afterwards puts the old file back (same bytes, same mtime: the manifest still
+    matches), removes a new one that had no old one, and leaves no temporary file."""
+    from reportgen.pdf_workers import PdfWorkers
+
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, reps=("bob",)))
+    before, before_mtimes = snapshot(out), mtimes(out)
+    assert "core/reps/bob.pdf" in before and "core/reps/ann.pdf" not in before
+    # One worker renders in order: ann's plan, bob's, then the scorecard, which crashes.
+    monkeypatch.setenv(CRASH_FOR_TESTS, "core/scorecard.pdf")
+    two_reps.joinpath("teams/core/team.yaml").write_text(
+        two_reps.joinpath("teams/core/team.yaml").read_text().replace("Test Team", "Team B"))
+    published = []
+
+    def progress(action: str, output: str) -> None:
+        if action == "rendered" and output.endswith(".pdf"):
+            # Already in place, not waiting for the end of the build.
+            published.append((output, (out / output).read_bytes() != before.get(output)))
+
+    with PdfWorkers([], 1) as workers, pytest.raises(BuildError, match=r"scorecard\.pdf"):
+        build(two_reps, BuildOptions(as_of=AS_OF, out=out), progress, workers=workers,
+              publish_early=True)
+    assert published == [("core/reps/ann.pdf", True), ("core/reps/bob.pdf", True)]
+    assert snapshot(out) == before
+    assert mtimes(out) == before_mtimes
+    # Nothing to mend: the next build renders what changed and succeeds.
+    monkeypatch.delenv(CRASH_FOR_TESTS)
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out), publish_early=True)
+    assert {"core/reps/ann.pdf", "core/reps/bob.pdf", "core/scorecard.pdf"} <= set(report.built)
+    assert not list(out.rglob("*.reportgen-tmp"))
+    again = build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    assert again.nothing_to_do
+
 def test_shards_split_the_plans_and_only_index_assembles(tmp_path):
     workspace = tmp_path / "ws"
     shutil.copytree(EXAMPLE / "teams", workspace / "teams")
