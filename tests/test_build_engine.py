@@ -293,3 +293,24 @@ def test_a_manifest_from_an_older_reportgen_means_a_full_rebuild(two_reps, tmp_p
     report = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
     assert sorted(o for o in report.built if not o.startswith("_assets")) == [
         "core/reps/ann.html", "core/reps/bob.html", "core/scorecard.html", "index.html"]
+
+
+def test_compiled_templates_kept_between_runs_follow_a_changed_template(two_reps, tmp_path):
+    """Templates are compiled once and kept on disk (Jinja's bytecode cache); a fresh run
+    with a workspace template edited in place uses the edited one."""
+    from reportgen.render import _bytecode_cache, _environment
+
+    cache = _bytecode_cache()
+    assert cache is not None
+    templates = two_reps / "templates"
+    templates.mkdir()
+    page = templates / "plan.html"
+    out = tmp_path / "out"
+    for word in ("First", "Other"):  # same length, same second: only the text differs
+        page.write_text('{% extends "plan_base.html" %}{% block notes %}<p>' + word
+                        + " words</p>{{ super() }}{% endblock %}", encoding="utf-8")
+        _environment.cache_clear()  # as a fresh process: only the disk cache is left
+        build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+        assert f"<p>{word} words</p>" in (out / "core/reps/ann.html").read_text()
+    key = cache.get_cache_key("plan.html", str(page))
+    assert list(Path(cache.directory).glob(cache.pattern % key))
