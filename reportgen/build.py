@@ -209,6 +209,9 @@ class _Run:
     history: History | None = None
     since: Baseline | None = None
     publish_early: bool = False
+    # The one team this build checked, analysed (team id, its key, the analysis): its
+    # pages are rendered from it instead of reading and analysing it a second time.
+    analysed: tuple[str, str, TeamAnalysis] | None = None
 
 
 def _build(workspace: Path, options: BuildOptions, note: Progress,
@@ -618,6 +621,13 @@ def _check_teams(run: _Run, listing: list[_TeamListing], may_fork: bool
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         with context.Pool(processes) as pool:
             results = pool.map(_check_team, jobs, chunksize=max(1, len(jobs) // (4 * processes)))
+    elif len(jobs) == 1:
+        # One team (a rep's edit): its analysis is kept for rendering. With more, each is
+        # read again when rendered, so that only one team is in memory at a time.
+        found, record, analysis = _check_team_keeping(jobs[0])
+        results = [(found, record)]
+        if analysis is not None:
+            run.analysed = (jobs[0][1].id, jobs[0][1].key, analysis)
     else:
         results = [_check_team(job) for job in jobs]
     problems = [problem for found, _ in results for problem in found]
@@ -639,9 +649,18 @@ def _team_history(history: History | None, team: _TeamListing) -> History | None
     return history.only(f"{TEAMS_FOLDER}/{team.id}/") if history is not None else None
 
 
-def _check_team(job: tuple[Path, _TeamListing, date, History | None, Baseline | None]
-                ) -> tuple[list[Problem], tuple[str, TeamRecord | None]]:
+_CheckJob = tuple[Path, "_TeamListing", date, "History | None", "Baseline | None"]
+
+
+def _check_team(job: _CheckJob) -> tuple[list[Problem], tuple[str, TeamRecord | None]]:
     """One team read, checked and analysed: its problems, and its record if valid."""
+    found, record, _ = _check_team_keeping(job)
+    return found, record
+
+
+def _check_team_keeping(job: _CheckJob) -> tuple[list[Problem], tuple[str, TeamRecord | None],
+                                                  TeamAnalysis | None]:
+    """`_check_team`, and the analysis (None if the team is invalid)."""
     from reportgen.analysis import analyse_team
     from reportgen.summary import summarise, to_json
     from reportgen.workspace import load_team
@@ -649,7 +668,7 @@ def _check_team(job: tuple[Path, _TeamListing, date, History | None, Baseline | 
     workspace, team, as_of, history, since = job
     team_file, found = load_team(workspace, team.folder)
     if team_file is None or any(problem.is_error for problem in found):
-        return found, (team.id, None)
+        return found, (team.id, None), None
     analysis = analyse_team(team_file, as_of, history, since)
     from reportgen.views import note_warnings
 
@@ -660,7 +679,8 @@ def _check_team(job: tuple[Path, _TeamListing, date, History | None, Baseline | 
                      *(w for rep in analysis.active_reps
                        for w in note_warnings(analysis, rep, as_of))]
     return found, (team.id, TeamRecord(team.key, to_json(summarise(analysis)),
-                                       [_warning_json(w) for w in sorted(team_warnings)]))
+                                       [_warning_json(w) for w in sorted(team_warnings)])
+                   ), analysis
 
 
 # ------------------------------------------------------------------------------ selection
@@ -920,6 +940,8 @@ def _load_again(run: _Run, team: _TeamListing) -> TeamAnalysis:
     from reportgen.analysis import analyse_team
     from reportgen.workspace import load_team
 
+    if run.analysed is not None and run.analysed[:2] == (team.id, team.key):
+        return run.analysed[2]
     team_file, found = load_team(run.workspace, team.folder)
     if team_file is None or any(problem.is_error for problem in found):
         # Edited while the build ran: report it like any invalid data.
