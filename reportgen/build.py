@@ -279,8 +279,15 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     from reportgen.analysis import SinceError, history_problems, since_baseline
     from reportgen.history import CACHE_NAME, read_history, write_cache
 
+    may_fork = not workers.threads  # decided before any worker thread of ours starts
+    if "pdf" in options.formats:
+        # There is work to do (this is no no-op build), and PDFs are likely among it:
+        # one worker starts loading WeasyPrint now (and forks the others), while this
+        # process reads the history and checks the files; a worker with nothing to do
+        # is killed at the end.
+        workers.start(workers.jobs)
     run.history = read_history(run.workspace, out / CACHE_NAME, run.fingerprints.git,
-                               may_fork=not workers.threads)
+                               may_fork=may_fork)
     try:
         run.since = since_baseline(run.workspace, run.history, options.since)
     except SinceError as error:
@@ -291,12 +298,10 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     planned = _plan_outputs(listing, selected, run.fingerprints, options, history_key)
     todo = [item for item in planned if options.force or not _unchanged(item, manifest, out)]
     report.skipped = len(planned) - len(todo)
-    # WeasyPrint loads in the workers while this process reads and checks the files.
-    workers.start(sum(1 for item in todo if item.format == "pdf"))
 
     # Forking is safe only while this process has no other threads (a watch keeps the
     # workers' threads between builds).
-    records = _check_teams(run, listing, may_fork=not workers.threads)
+    records = _check_teams(run, listing, may_fork=may_fork)
     # Reps who have left get no plan (the folder listing could not know): drop theirs.
     gone = _departed(records)
     planned = [item for item in planned if (item.team, item.rep) not in gone]

@@ -363,7 +363,10 @@ class PdfWorkers:
                 self._replace(slot, None)
         process = self.processes[slot]
         if process is not None:
-            process.kill() if self.closing.is_set() else process.stop()
+            # One that never rendered (started for documents that did not come) may be
+            # still loading WeasyPrint: no reason to wait for it.
+            stop_now = self.closing.is_set() or process.rendered == 0
+            process.kill() if stop_now else process.stop()
             self._replace(slot, None)
 
     def _render_retrying(self, slot: int, task: PdfTask) -> PdfResult | Failed:
