@@ -189,6 +189,11 @@ class _Process:
             popen = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, package_root],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      pass_fds=[fd for pair in siblings for fd in pair])
+        except BaseException:
+            for tasks, answers in pipes:  # ours too: nobody will use them
+                os.close(tasks[1])
+                os.close(answers[0])
+            raise
         finally:
             for pair in siblings:  # the worker has them now
                 for fd in pair:
