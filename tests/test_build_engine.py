@@ -314,3 +314,19 @@ def test_compiled_templates_kept_between_runs_follow_a_changed_template(two_reps
         assert f"<p>{word} words</p>" in (out / "core/reps/ann.html").read_text()
     key = cache.get_cache_key("plan.html", str(page))
     assert list(Path(cache.directory).glob(cache.pattern % key))
+
+
+def test_pdf_workers_leave_nothing_in_the_temporary_folder(two_reps, tmp_path):
+    """WeasyPrint writes the stylesheet's fonts to a folder of its own in each worker;
+    the workers remove it when they stop (they exit without the interpreter's clean-up)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", str(two_reps), "--out",
+         str(tmp_path / "out"), "--as-of", "2026-11-15", "--jobs", "2", "-q"],
+        env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True, text=True,
+        timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out/core/reps/ann.pdf").is_file()
+    # (Jinja's folder of compiled templates stays: it is kept between runs on purpose.)
+    assert list(temporary.glob("weasyprint-*")) == []
