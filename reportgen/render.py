@@ -165,6 +165,26 @@ def _in_locale(function: Any, locale: str) -> Any:
     return functools.partial(function, locale=locale)
 
 
+# What else the compiled code of a template depends on: the environment's syntax and
+# options, its extensions, and whether gettext calls are new-style.
+_COMPILE_OPTIONS = ("block_start_string", "block_end_string", "variable_start_string",
+                    "variable_end_string", "comment_start_string", "comment_end_string",
+                    "line_statement_prefix", "line_comment_prefix", "trim_blocks",
+                    "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized",
+                    "autoescape", "is_async", "newstyle_gettext")
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache, with the environment's options in each template's key: code
+    compiled under other options (another reportgen, an extension added) is not used."""
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        options = repr((sorted(environment.extensions),
+                        [getattr(environment, option, None) for option in _COMPILE_OPTIONS]))
+        return super().get_bucket(environment, f"{name}\0{options}", filename, source)
+
+
 @functools.lru_cache(maxsize=1)
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs: compiling the two dozen templates costs a
@@ -172,11 +192,10 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
     Jinja's own per-user folder (in the temporary folder, created mode 0700 and refused
     if another user owns it; files written whole and renamed). A template is found by
-    its file's path and name and used only if its source is unchanged; reportgen's and
-    Jinja's versions are in the file names, since the compiled code depends on both
-    (and on the environment's options, which only change with reportgen)."""
+    its file's path and name and the environment's options, and used only if its source
+    is unchanged; reportgen's and Jinja's versions are in the file names."""
     try:
-        return jinja2.FileSystemBytecodeCache(
+        return _CompiledTemplates(
             pattern=f"reportgen-{__version__}-jinja-{jinja2.__version__}-%s.cache")
     except (OSError, RuntimeError):  # no safe folder: compile every time, as before
         return None
