@@ -1,6 +1,7 @@
 """From an edit to the PDF: `reportgen watch` and a cold `reportgen build`, and a full build.
 
     python bench/edit_bench.py [--reps 10] [--full-reps 100] [--baseline-rev REV]
+                               [--no-baseline] [--saves 5]
 
 On a generated workspace (`generate.py`, every field used) it prints, for this checkout
 and for the reportgen tree of `--baseline-rev` (exported from git; default: the commit
@@ -13,7 +14,10 @@ issue 13 started from), run alternately:
   of `python -c 'import weasyprint'` (best of 3), which the target adds 0.8 s to;
 * full: `reportgen build --force` of --full-reps reps with the default jobs (one per
   CPU), once, and what 500 reps would take at that rate (linear: the build renders
-  documents one after another in each worker, so the time grows with the count).
+  documents one after another in each worker, so the time grows with the count);
+  `--full-reps 0` skips it.
+
+`--no-baseline` measures this checkout only (quicker, for trying a change).
 """
 
 from __future__ import annotations
@@ -89,13 +93,17 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--full-reps", type=int, default=100)
     parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--saves", type=int, default=5)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="edit-bench-") as temp:
         root = Path(temp)
-        baseline = root / "baseline"
-        baseline.mkdir()
-        export_tree(options.baseline_rev, baseline)
-        trees = {"baseline": baseline, "current": REPO}
+        trees = {"current": REPO}
+        if not options.no_baseline:
+            baseline = root / "baseline"
+            baseline.mkdir()
+            export_tree(options.baseline_rev, baseline)
+            trees = {"baseline": baseline, **trees}
         for tree in trees.values():
             subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "reportgen")],
                            check=True)
@@ -103,7 +111,7 @@ def main() -> None:
         results: dict[str, dict[str, float]] = {label: {} for label in trees}
         for label, tree in trees.items():
             out = root / f"out-small-{label}"
-            best, median = watch_seconds(tree, small, out)
+            best, median = watch_seconds(tree, small, out, options.saves)
             results[label].update({"watch": best, "watch median": median})
         imports = min(_import_weasyprint() for _ in range(3))
         for label, tree in trees.items():
@@ -115,19 +123,21 @@ def main() -> None:
                 touch_one_rep(small, 80 + round_number)
                 best = min(best, timed(tree, ["build", *common]))
             results[label]["cold"] = best
-        large = generate(options.full_reps, root / "large")
+        large = generate(options.full_reps, root / "large") if options.full_reps else None
         for label, tree in trees.items():
             out = root / f"out-large-{label}"
             results[label]["full"] = timed(tree, ["build", str(large), "--as-of", AS_OF,
-                                                  "--out", str(out), "-q", "--force"])
+                                                  "--out", str(out), "-q", "--force"]
+                                           ) if large else float("nan")
     print(f"CPUs {os.cpu_count()}; seconds; baseline {options.baseline_rev} vs this checkout")
     print(f"{'':9} {'watch save→PDF best / median':>30} {'cold one-rep':>13}"
           f" {f'full {options.full_reps}':>9}"
-          f" {'→ 500 (×' + format(500 / options.full_reps, 'g') + ')':>12}")
+          f" {'→ 500 (×' + format(500 / max(1, options.full_reps), 'g') + ')':>12}")
     for label, figures in results.items():
         watch = f"{figures['watch']:.2f} / {figures['watch median']:.2f}"
         print(f"{label:9} {watch:>30} {figures['cold']:>13.2f}"
-              f" {figures['full']:>9.2f} {figures['full'] * 500 / options.full_reps:>12.1f}")
+              f" {figures['full']:>9.2f}"
+              f" {figures['full'] * 500 / max(1, options.full_reps):>12.1f}")
     print(f"python -c 'import weasyprint': {imports:.2f} s; cold target ≤ {imports + 0.8:.2f} s")
 
 

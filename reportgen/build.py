@@ -148,9 +148,15 @@ def output_folder(workspace: Path, options: BuildOptions) -> Path:
 
 
 def build(workspace: Path, options: BuildOptions, progress: Progress | None = None,
-          workers: PdfWorkers | None = None) -> BuildReport:
+          workers: PdfWorkers | None = None, *, publish_early: bool = False) -> BuildReport:
     """Build what is out of date. `workers`: PDF workers kept warm by the caller between
-    builds (`reportgen watch`); by default the build starts its own and stops them."""
+    builds (`reportgen watch`); by default the build starts its own and stops them.
+
+    `publish_early` (`reportgen watch`): each PDF is renamed into place as soon as it is
+    rendered, so the edited rep's plan does not wait for the team's scorecard; the old
+    file is kept under a temporary name and put back if the build fails, so a failed
+    build still leaves every output as it was (a reader may see the new PDF meanwhile).
+    The HTML, assets and manifest are put in place at the end as always."""
     note = progress or (lambda action, output: None)
     out = output_folder(workspace, options)
     try:
@@ -158,7 +164,7 @@ def build(workspace: Path, options: BuildOptions, progress: Progress | None = No
             # Whatever a killed build left; no other build is writing here now.
             atomic.remove_leftovers(out)
             try:
-                return _build(workspace, options, note, workers)
+                return _build(workspace, options, note, workers, publish_early)
             except jinja2.TemplateError as error:
                 # Templates are only read and rendered before anything is written.
                 raise BuildError(_template_problem(error, workspace)) from None
@@ -202,10 +208,14 @@ class _Run:
     # The git history, read once the build knows it has work to do.
     history: History | None = None
     since: Baseline | None = None
+    publish_early: bool = False
+    # The one team this build checked, analysed (team id, its key, the analysis): its
+    # pages are rendered from it instead of reading and analysing it a second time.
+    analysed: tuple[str, str, TeamAnalysis] | None = None
 
 
 def _build(workspace: Path, options: BuildOptions, note: Progress,
-           kept_workers: PdfWorkers | None) -> BuildReport:
+           kept_workers: PdfWorkers | None, publish_early: bool = False) -> BuildReport:
     started = time.perf_counter()
     out = output_folder(workspace, options)
     check_template_links(workspace)
@@ -217,7 +227,7 @@ def _build(workspace: Path, options: BuildOptions, note: Progress,
     manifest_name = _manifest_name(options)
     run = _Run(workspace, options, note, started, out,
                renderer, _fingerprint(workspace, renderer, options), manifest_name,
-               Manifest.read_named(out, manifest_name))
+               Manifest.read_named(out, manifest_name), publish_early=publish_early)
     manifest = run.manifest
     if (not options.force and manifest.inputs_key == run.fingerprints.everything
             and all(record.still_there(out / path)
@@ -269,8 +279,15 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     from reportgen.analysis import SinceError, history_problems, since_baseline
     from reportgen.history import CACHE_NAME, read_history, write_cache
 
+    may_fork = not workers.threads  # decided before any worker thread of ours starts
+    if "pdf" in options.formats:
+        # There is work to do (this is no no-op build), and PDFs are likely among it:
+        # one worker starts loading WeasyPrint now (and forks the others), while this
+        # process reads the history and checks the files; a worker with nothing to do
+        # is killed at the end.
+        workers.start(workers.jobs)
     run.history = read_history(run.workspace, out / CACHE_NAME, run.fingerprints.git,
-                               may_fork=not workers.threads)
+                               may_fork=may_fork)
     try:
         run.since = since_baseline(run.workspace, run.history, options.since)
     except SinceError as error:
@@ -281,12 +298,10 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     planned = _plan_outputs(listing, selected, run.fingerprints, options, history_key)
     todo = [item for item in planned if options.force or not _unchanged(item, manifest, out)]
     report.skipped = len(planned) - len(todo)
-    # WeasyPrint loads in the workers while this process reads and checks the files.
-    workers.start(sum(1 for item in todo if item.format == "pdf"))
 
     # Forking is safe only while this process has no other threads (a watch keeps the
     # workers' threads between builds).
-    records = _check_teams(run, listing, may_fork=not workers.threads)
+    records = _check_teams(run, listing, may_fork=may_fork)
     # Reps who have left get no plan (the folder listing could not know): drop theirs.
     gone = _departed(records)
     planned = [item for item in planned if (item.team, item.rep) not in gone]
@@ -319,7 +334,7 @@ def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
                                       rendered)
         for item in todo:
             new_manifest.outputs[item.output] = _record(
-                rendered.temporaries[item.output], item.key,
+                rendered.path_of(item.output), item.key,
                 rendered.by_output.get(item.output, []))
         alive = _alive_outputs(listing, run.renderer) - {
             f"{team}/reps/{rep}.{fmt}" for team, rep in gone for fmt in FORMATS}
@@ -627,6 +642,13 @@ def _check_teams(run: _Run, listing: list[_TeamListing], may_fork: bool
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         with context.Pool(processes) as pool:
             results = pool.map(_check_team, jobs, chunksize=max(1, len(jobs) // (4 * processes)))
+    elif len(jobs) == 1:
+        # One team (a rep's edit): its analysis is kept for rendering. With more, each is
+        # read again when rendered, so that only one team is in memory at a time.
+        found, record, analysis = _check_team_keeping(jobs[0])
+        results = [(found, record)]
+        if analysis is not None:
+            run.analysed = (jobs[0][1].id, jobs[0][1].key, analysis)
     else:
         results = [_check_team(job) for job in jobs]
     problems = [problem for found, _ in results for problem in found]
@@ -648,9 +670,18 @@ def _team_history(history: History | None, team: _TeamListing) -> History | None
     return history.only(f"{TEAMS_FOLDER}/{team.id}/") if history is not None else None
 
 
-def _check_team(job: tuple[Path, _TeamListing, date, History | None, Baseline | None]
-                ) -> tuple[list[Problem], tuple[str, TeamRecord | None]]:
+_CheckJob = tuple[Path, "_TeamListing", date, "History | None", "Baseline | None"]
+
+
+def _check_team(job: _CheckJob) -> tuple[list[Problem], tuple[str, TeamRecord | None]]:
     """One team read, checked and analysed: its problems, and its record if valid."""
+    found, record, _ = _check_team_keeping(job)
+    return found, record
+
+
+def _check_team_keeping(job: _CheckJob) -> tuple[list[Problem], tuple[str, TeamRecord | None],
+                                                  TeamAnalysis | None]:
+    """`_check_team`, and the analysis (None if the team is invalid)."""
     from reportgen.analysis import analyse_team
     from reportgen.summary import summarise, to_json
     from reportgen.workspace import load_team
@@ -658,7 +689,7 @@ def _check_team(job: tuple[Path, _TeamListing, date, History | None, Baseline | 
     workspace, team, as_of, history, since = job
     team_file, found = load_team(workspace, team.folder)
     if team_file is None or any(problem.is_error for problem in found):
-        return found, (team.id, None)
+        return found, (team.id, None), None
     analysis = analyse_team(team_file, as_of, history, since)
     from reportgen.views import note_warnings
 
@@ -669,7 +700,8 @@ def _check_team(job: tuple[Path, _TeamListing, date, History | None, Baseline | 
                      *(w for rep in analysis.active_reps
                        for w in note_warnings(analysis, rep, as_of))]
     return found, (team.id, TeamRecord(team.key, to_json(summarise(analysis)),
-                                       [_warning_json(w) for w in sorted(team_warnings)]))
+                                       [_warning_json(w) for w in sorted(team_warnings)])
+                   ), analysis
 
 
 # ------------------------------------------------------------------------------ selection
@@ -756,6 +788,9 @@ class _Rendered:
     # Warnings raised by each page's content (Markdown notes) and by the PDF renderer,
     # by output, so a later build that skips the file still reports them.
     by_output: dict[str, list[Problem]] = field(default_factory=dict)
+    # Outputs already renamed into place (`publish`): output → the old file's backup
+    # (None: there was no old file).
+    published: dict[str, Path | None] = field(default_factory=dict)
 
     def warn(self, output: str, problems: Iterable[Problem]) -> None:
         self.by_output.setdefault(output, []).extend(problems)
@@ -765,11 +800,33 @@ class _Rendered:
         # A plan built in both formats reports each Markdown warning once.
         return sorted({w for problems in self.by_output.values() for w in problems})
 
+    def path_of(self, output: str) -> Path:
+        """Where a finished output is now: its temporary file, or its place if published."""
+        return self.out / output if output in self.published else self.temporaries[output]
+
+    def publish(self, output: str) -> None:
+        """Rename one finished output into place now, keeping the old file (a second
+        link to it, under a temporary name `remove_leftovers` knows) until `commit`, so
+        that `discard` can put it back: same inode, so the same size and mtime the
+        manifest recorded."""
+        target = self.out / output
+        backup = None
+        if target.is_file():
+            backup = atomic.temporary_path(target)
+            backup.unlink()
+            os.link(target, backup)
+        self.published[output] = backup
+        atomic.commit(self.temporaries.pop(output), target)
+
     def commit(self, last: str | None = None) -> None:
         for output, temporary in sorted(self.temporaries.items(),
                                         key=lambda item: (item[0] == last, item[0])):
             atomic.commit(temporary, self.out / output)
         self.temporaries.clear()
+        for backup in self.published.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        self.published.clear()
 
     def discard(self) -> None:
         for temporary in self.temporaries.values():
@@ -777,6 +834,13 @@ class _Rendered:
             # Leave no folder this build made only for its files (output/<team>/reps/).
             _remove_empty_parents(temporary, self.out)
         self.temporaries.clear()
+        for output, backup in self.published.items():
+            if backup is not None:
+                os.replace(backup, self.out / output)
+            else:
+                (self.out / output).unlink(missing_ok=True)
+                _remove_empty_parents(self.out / output, self.out)
+        self.published.clear()
 
 
 def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecord],
@@ -849,6 +913,8 @@ def _render(run: _Run, listing: list[_TeamListing], records: dict[str, TeamRecor
     def done(result: PdfResult) -> None:
         output, source = result.task.output, result.task.source
         rendered.temporaries[output] = result.temporary
+        if run.publish_early:
+            rendered.publish(output)
         note("rendered", output)
         rendered.warn(output, [
             *(Problem(source, 1, 1, Severity.WARNING, "-", f"{output}: refused to fetch {url}"
@@ -895,6 +961,8 @@ def _load_again(run: _Run, team: _TeamListing) -> TeamAnalysis:
     from reportgen.analysis import analyse_team
     from reportgen.workspace import load_team
 
+    if run.analysed is not None and run.analysed[:2] == (team.id, team.key):
+        return run.analysed[2]
     team_file, found = load_team(run.workspace, team.folder)
     if team_file is None or any(problem.is_error for problem in found):
         # Edited while the build ran: report it like any invalid data.

@@ -421,6 +421,10 @@ class LocaleName(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
+        if value == "en_US":
+            # The default --index-locale, on every build: checking it would load pydantic
+            # and Babel's locale data before a no-op build could answer.
+            return "en_US"
         from pydantic_core import PydanticCustomError
 
         from reportgen.fields import to_locale

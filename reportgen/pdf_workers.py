@@ -1,9 +1,14 @@
 """Rendering many PDFs at once: worker processes, each with its own WeasyPrint.
 
-Each worker is a fresh Python process (`python -m reportgen.pdf_worker` in effect: a
-spawn, never a fork, since WeasyPrint's C libraries are not safe to fork mid-use) that
-imports WeasyPrint once, reuses one font configuration, stylesheet and image cache,
-and renders one document at a time, sent to it over a pipe. It writes each PDF to a
+Each worker is a Python process that imports WeasyPrint once, reuses one font
+configuration, stylesheet and image cache, and renders one document at a time, sent to
+it over a pipe. The build never forks itself for them (it has threads, and WeasyPrint's
+C libraries are not safe to fork mid-use): the first is a fresh interpreter
+(`python -m reportgen.pdf_worker` in effect), and the workers started with it are forked
+by that one as soon as it has imported WeasyPrint, before it has rendered or loaded
+anything, while it has one thread. Importing WeasyPrint costs about half a second of
+CPU: paid once instead of once per worker, which on two cores is what a cold build of
+one rep's plan and scorecard spends before it can render. It writes each PDF to a
 temporary file beside the target; the build renames them into place only when every
 document has succeeded.
 
@@ -23,8 +28,10 @@ the next document) and the build fails naming it.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -109,12 +116,22 @@ def read_frame(stream: IO[bytes]) -> Any:
 
 
 @dataclass(frozen=True)
+class Start:
+    """The first message to a fresh worker: the asset folders, and for each sibling to
+    fork once WeasyPrint is loaded, the ends of its two pipes (its input, its answers)."""
+
+    asset_folders: list[Path]
+    siblings: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Ready:
     """Sent by a worker once WeasyPrint is loaded (or `error` if it could not be)."""
 
     error: str | None = None
     # The error is WeasyPrint's system libraries missing: `error` says what to install.
     missing_libraries: bool = False
+    pid: int = 0  # a forked worker is not the build's child: killed by its pid
 
 
 @dataclass(frozen=True)
@@ -147,20 +164,46 @@ class _Died(Exception):
 
 
 class _Process:
-    """One worker process and its pipes."""
+    """One worker process and its pipes: a fresh interpreter (`popen`), or forked by one
+    (`popen` None; its pid comes with its Ready message)."""
 
-    def __init__(self, asset_folders: list[Path], time_limit: float = PDF_TIME_LIMIT) -> None:
+    def __init__(self, to_worker: IO[bytes], from_worker: IO[bytes],
+                 popen: subprocess.Popen[bytes] | None, time_limit: float) -> None:
         self.time_limit = time_limit
         self.timed_out = False
-        package_root = str(Path(__file__).resolve().parent.parent)
-        self.popen = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, package_root],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        assert self.popen.stdin is not None and self.popen.stdout is not None
-        self.to_worker, self.from_worker = self.popen.stdin, self.popen.stdout
+        self.popen = popen
+        self.pid = popen.pid if popen is not None else 0
+        self.to_worker, self.from_worker = to_worker, from_worker
         self.ready = False
         self.rendered = 0
+
+    @classmethod
+    def spawn(cls, asset_folders: list[Path], time_limit: float = PDF_TIME_LIMIT,
+              count: int = 1) -> list[_Process]:
+        """`count` workers: one fresh interpreter, which forks the others."""
+        pipes = [(os.pipe(), os.pipe()) for _ in range(count - 1)]
+        # The sibling's ends: it reads its tasks from one pipe and answers on the other.
+        siblings = tuple((tasks[0], answers[1]) for tasks, answers in pipes)
+        package_root = str(Path(__file__).resolve().parent.parent)
+        try:
+            popen = subprocess.Popen([sys.executable, "-P", "-c", _BOOT, package_root],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     pass_fds=[fd for pair in siblings for fd in pair])
+        except BaseException:
+            for tasks, answers in pipes:  # ours too: nobody will use them
+                os.close(tasks[1])
+                os.close(answers[0])
+            raise
+        finally:
+            for pair in siblings:  # the worker has them now
+                for fd in pair:
+                    os.close(fd)
+        assert popen.stdin is not None and popen.stdout is not None
+        first = cls(popen.stdin, popen.stdout, popen, time_limit)
         with contextlib.suppress(OSError):  # it died at once: the first read says so
-            write_frame(self.to_worker, asset_folders)
+            write_frame(first.to_worker, Start(asset_folders, siblings))
+        return [first, *(cls(os.fdopen(tasks[1], "wb"), os.fdopen(answers[0], "rb"), None,
+                             time_limit) for tasks, answers in pipes)]
 
     def render(self, task: PdfTask) -> PdfResult | Failed:
         """Raises _Died if the process dies, WorkerFailed if WeasyPrint cannot start."""
@@ -171,6 +214,7 @@ class _Process:
                     raise MissingLibraries(ready.error)
                 if ready.error is not None:
                     raise WorkerFailed(f"the PDF renderer could not start: {ready.error}")
+                self.pid = self.pid or ready.pid
                 self.ready = True
             # The clock starts with the task: WeasyPrint's start-up is not the document's.
             timer = threading.Timer(self.time_limit, self._time_out)
@@ -192,17 +236,34 @@ class _Process:
     def _time_out(self) -> None:
         # Killing it ends the read above with EOF; the flag tells why.
         self.timed_out = True
-        self.popen.kill()
+        self.signal_kill()
+
+    def signal_kill(self) -> None:
+        if self.popen is not None:
+            self.popen.kill()
+        elif self.pid:
+            # Forked: the worker that forked it reaps it. A pid is only reused once
+            # reaped, and it is reaped only once dead: the read below has seen EOF then.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        # A forked worker not yet ready has no pid here: closing its input (stop) ends it
+        # as soon as WeasyPrint has loaded.
 
     def stop(self) -> None:
         """Let it finish and exit (it stops when its input closes)."""
         with contextlib.suppress(OSError):
             self.to_worker.close()
-        self.popen.wait()
+        if self.popen is not None:
+            self.popen.wait()
+        else:
+            # Not our child: its answers reach EOF when it has exited.
+            with contextlib.suppress(OSError, ValueError):
+                while self.from_worker.read(65536):
+                    pass
         self.from_worker.close()
 
     def kill(self) -> None:
-        self.popen.kill()
+        self.signal_kill()
         self.stop()
 
 
@@ -240,8 +301,9 @@ class PdfWorkers:
 
         Only the processes: the threads that feed them start with the first document,
         so that the build may still fork (to check files in parallel) meanwhile."""
-        for _ in range(min(self.jobs, documents) - len(self.processes)):
-            self.processes.append(_Process(self.asset_folders, self.time_limit))
+        wanted = min(self.jobs, documents) - len(self.processes)
+        if wanted > 0:
+            self.processes.extend(_Process.spawn(self.asset_folders, self.time_limit, wanted))
 
     def _feed(self) -> None:
         for slot in range(len(self.threads), len(self.processes)):
@@ -306,13 +368,16 @@ class PdfWorkers:
                 self._replace(slot, None)
         process = self.processes[slot]
         if process is not None:
-            process.kill() if self.closing.is_set() else process.stop()
+            # One that never rendered (started for documents that did not come) may be
+            # still loading WeasyPrint: no reason to wait for it.
+            stop_now = self.closing.is_set() or process.rendered == 0
+            process.kill() if stop_now else process.stop()
             self._replace(slot, None)
 
     def _render_retrying(self, slot: int, task: PdfTask) -> PdfResult | Failed:
         for attempt in (1, 2):
             process = self.processes[slot] or self._replace(
-                slot, _Process(self.asset_folders, self.time_limit))
+                slot, _Process.spawn(self.asset_folders, self.time_limit)[0])
             try:
                 return process.render(task)
             except WorkerTimedOut:
@@ -341,7 +406,7 @@ class PdfWorkers:
             with self.lock:
                 for process in self.processes:
                     if process is not None:
-                        process.popen.kill()
+                        process.signal_kill()
         for _ in self.threads:
             self.tasks.put(_STOP)
         for thread in self.threads:

@@ -115,6 +115,8 @@ def watch(workspace: Path, options: Callable[[], BuildOptions],
 
 def _one_round(workspace: Path, options: BuildOptions, workers: PdfWorkers) -> Round:
     try:
-        return Round(report=build(workspace, options, workers=workers))
+        # Each PDF in place as soon as it is rendered: the plan of the rep just saved
+        # does not wait for the team's scorecard (put back if the build fails).
+        return Round(report=build(workspace, options, workers=workers, publish_early=True))
     except (DataError, BuildError) as error:
         return Round(error=error)

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from weasyprint import HTML
-
-from reportgen.pdf import PdfRenderer
+from reportgen.pdf import LockedFetcher, PdfRenderer
 
 # Kept whole on one page by the stylesheet (break-inside: avoid); a page break through
 # one of them is a split card.
@@ -28,7 +26,10 @@ def boxes(box: Any) -> Iterator[Any]:
 
 
 def lay_out(renderer: PdfRenderer, html: str) -> Any:
-    return HTML(string=html, base_url=renderer.base_url).render(
+    """The document as the PDF worker lays it out: the same parse (whitespace, user-agent
+    sheet, parser), fonts and stylesheets."""
+    fetcher = LockedFetcher(renderer.asset_folders)
+    return renderer.parse(html, fetcher).render(
         font_config=renderer.font_config, stylesheets=renderer.stylesheets)
 
 

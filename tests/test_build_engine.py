@@ -142,6 +142,43 @@ def test_a_crashing_worker_fails_the_build_naming_the_rep(two_reps, tmp_path, mo
     assert snapshot(out) == before
 
 
+
+def test_a_pdf_published_early_is_put_back_when_the_build_fails(two_reps, tmp_path,
+                                                                 monkeypatch):
+    """`watch` renames each PDF into place as soon as it is rendered; a build that fails
+    afterwards puts the old file back (same bytes, same mtime: the manifest still
+    matches), removes a new one that had no old one, and leaves no temporary file."""
+    from reportgen.pdf_workers import PdfWorkers
+
+    out = tmp_path / "out"
+    build(two_reps, BuildOptions(as_of=AS_OF, out=out, reps=("bob",)))
+    before, before_mtimes = snapshot(out), mtimes(out)
+    assert "core/reps/bob.pdf" in before and "core/reps/ann.pdf" not in before
+    # One worker renders in order: ann's plan, bob's, then the scorecard, which crashes.
+    monkeypatch.setenv(CRASH_FOR_TESTS, "core/scorecard.pdf")
+    two_reps.joinpath("teams/core/team.yaml").write_text(
+        two_reps.joinpath("teams/core/team.yaml").read_text().replace("Test Team", "Team B"))
+    published = []
+
+    def progress(action: str, output: str) -> None:
+        if action == "rendered" and output.endswith(".pdf"):
+            # Already in place, not waiting for the end of the build.
+            published.append((output, (out / output).read_bytes() != before.get(output)))
+
+    with PdfWorkers([], 1) as workers, pytest.raises(BuildError, match=r"scorecard\.pdf"):
+        build(two_reps, BuildOptions(as_of=AS_OF, out=out), progress, workers=workers,
+              publish_early=True)
+    assert published == [("core/reps/ann.pdf", True), ("core/reps/bob.pdf", True)]
+    assert snapshot(out) == before
+    assert mtimes(out) == before_mtimes
+    # Nothing to mend: the next build renders what changed and succeeds.
+    monkeypatch.delenv(CRASH_FOR_TESTS)
+    report = build(two_reps, BuildOptions(as_of=AS_OF, out=out), publish_early=True)
+    assert {"core/reps/ann.pdf", "core/reps/bob.pdf", "core/scorecard.pdf"} <= set(report.built)
+    assert not list(out.rglob("*.reportgen-tmp"))
+    again = build(two_reps, BuildOptions(as_of=AS_OF, out=out))
+    assert again.nothing_to_do
+
 def test_shards_split_the_plans_and_only_index_assembles(tmp_path):
     workspace = tmp_path / "ws"
     shutil.copytree(EXAMPLE / "teams", workspace / "teams")
@@ -256,3 +293,87 @@ def test_a_manifest_from_an_older_reportgen_means_a_full_rebuild(two_reps, tmp_p
     report = build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
     assert sorted(o for o in report.built if not o.startswith("_assets")) == [
         "core/reps/ann.html", "core/reps/bob.html", "core/scorecard.html", "index.html"]
+
+
+def test_compiled_templates_kept_between_runs_follow_a_changed_template(two_reps, tmp_path):
+    """Templates are compiled once and kept on disk (Jinja's bytecode cache); a fresh run
+    with a workspace template edited in place uses the edited one, and code compiled
+    under other environment options is not used."""
+    from reportgen.render import _bytecode_cache, _environment
+
+    cache = _bytecode_cache()
+    assert cache is not None
+    templates = two_reps / "templates"
+    templates.mkdir()
+    page = templates / "plan.html"
+    out = tmp_path / "out"
+    kept = set(Path(cache.directory).glob(cache.pattern % "*"))
+    for word in ("First", "Other"):  # same length, same second: only the text differs
+        page.write_text('{% extends "plan_base.html" %}{% block notes %}<p>' + word
+                        + " words</p>{{ super() }}{% endblock %}", encoding="utf-8")
+        _environment.cache_clear()  # as a fresh process: only the disk cache is left
+        build(two_reps, BuildOptions(as_of=AS_OF, out=out, formats=("html",)))
+        assert f"<p>{word} words</p>" in (out / "core/reps/ann.html").read_text()
+    # This workspace's plan.html (a new path) was compiled and kept.
+    assert set(Path(cache.directory).glob(cache.pattern % "*")) - kept
+
+
+def test_pdf_workers_leave_nothing_in_the_temporary_folder(two_reps, tmp_path):
+    """WeasyPrint writes the stylesheet's fonts to a folder of its own in each worker;
+    the workers remove it when they stop (they exit without the interpreter's clean-up)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", str(two_reps), "--out",
+         str(tmp_path / "out"), "--as-of", "2026-11-15", "--jobs", "2", "-q"],
+        env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True, text=True,
+        timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out/core/reps/ann.pdf").is_file()
+    # (Jinja's folder of compiled templates stays: it is kept between runs on purpose.)
+    assert list(temporary.glob("weasyprint-*")) == []
+
+
+
+def test_compiled_templates_are_kept_per_environment_options(tmp_path):
+    import jinja2
+
+    from reportgen.render import _bytecode_cache
+
+    cache = _bytecode_cache()
+    assert cache is not None
+    (tmp_path / "page.html").write_text("{% trans %}Hello{% endtrans %}", encoding="utf-8")
+    keys = set()
+    for newstyle in (False, True):
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
+                                         extensions=["jinja2.ext.i18n"])
+        environment.install_null_translations(newstyle=newstyle)
+        bucket = cache.get_bucket(environment, "page.html", str(tmp_path / "page.html"),
+                                  "{% trans %}Hello{% endtrans %}")
+        keys.add(bucket.key)
+    assert len(keys) == 2
+
+
+def test_compiled_templates_are_kept_apart_with_and_without_finalize(tmp_path):
+    """Every `{{ }}` compiles to a call of the environment's `finalize` when it has one:
+    code compiled without it (an older reportgen of the same version) must not be used."""
+    import jinja2
+
+    from reportgen.render import _bytecode_cache
+
+    cache = _bytecode_cache()
+    assert cache is not None
+    source = "{{ greeting }}"
+    (tmp_path / "page.html").write_text(source, encoding="utf-8")
+
+    def key(**options):
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)),
+                                         **options)
+        return cache.get_bucket(environment, "page.html", str(tmp_path / "page.html"),
+                                source).key
+
+    plain = key()
+    with_finalize = key(finalize=str.upper)
+    assert plain != with_finalize
+    assert with_finalize == key(finalize=str.lower)  # the function itself is not compiled in
+    assert with_finalize != key(finalize=jinja2.pass_context(lambda context, value: value))

@@ -198,3 +198,42 @@ def test_markdown_placeholders_never_reach_the_page():
     for note in ["*>**![a](*&amp;`()", f"![a]({pixel}`x`) *>**![b](*&amp;`()"]:
         html = str(render_markdown(note).html)
         assert "klzzwxh" not in html and "\x02" not in html and "\x03" not in html
+
+
+def test_a_forked_worker_renders_and_is_stopped_past_the_time_limit(tmp_path):
+    """The workers started with the first are forked by it: they render like it, and the
+    time limit stops one by its pid (it is not the build's child) without the others."""
+    import os
+    import time
+
+    from reportgen.pdf_workers import PdfResult, PdfTask, WorkerTimedOut, _Process
+    from reportgen.render import template_folders
+
+    assets = [folder / "assets" for folder in template_folders(tmp_path)]
+    first, forked = _Process.spawn(assets, time_limit=3, count=2)
+    try:
+        page = "<html><body><p>A page.</p></body></html>"
+        done = forked.render(PdfTask("a.pdf", tmp_path / "a.pdf", page, "a"))
+        assert isinstance(done, PdfResult)
+        assert done.temporary.read_bytes().startswith(b"%PDF-")
+        assert forked.popen is None and forked.pid not in (0, first.pid, os.getpid())
+        with pytest.raises(ChildProcessError):  # the first worker's child, not ours
+            os.waitpid(forked.pid, os.WNOHANG)
+        slow = f"<html><body>{use_bomb_svg(7)}</body></html>"
+        with pytest.raises(WorkerTimedOut):
+            forked.render(PdfTask("slow.pdf", tmp_path / "slow.pdf", slow, "slow"))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # killed, and reaped by the first worker
+            try:
+                os.kill(forked.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the forked worker is still there")
+        # The first goes on.
+        again = first.render(PdfTask("b.pdf", tmp_path / "b.pdf", page, "b"))
+        assert isinstance(again, PdfResult)
+    finally:
+        forked.kill()
+        first.kill()
