@@ -5,9 +5,7 @@ This joins the loaded workspace (files, positions) to the pure coaching function
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -23,6 +21,7 @@ from reportgen.forecast import (
     rep_forecast,
     team_forecast,
 )
+from reportgen.forked_pool import forked_pool
 from reportgen.history import History, unavailable
 from reportgen.i18n import Text, ngettext
 from reportgen.initiatives import GapResponse, gap_responses, initiative_findings
@@ -258,8 +257,7 @@ def check_workspace(root: Path, as_of: date, workers: int | None = None,
     rep_files = sum(1 for team_dir in team_dirs for _ in team_dir.glob("reps/*.yaml"))
     if workers > 1 and len(jobs) > 1 and rep_files >= PARALLEL_FROM_REPS:
         # fork: the workers inherit the imported modules, so they start in milliseconds.
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with context.Pool(min(workers, len(jobs))) as pool:
+        with forked_pool(min(workers, len(jobs))) as pool:
             results = pool.map(_check_team, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
     else:
         results = [_check_team(job) for job in jobs]

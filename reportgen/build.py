@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
 import os
 import re
 import stat
-import sys
 import time
 import traceback
 import zlib
@@ -39,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from reportgen import atomic
+from reportgen.forked_pool import forked_pool
 from reportgen.history import Probe, Unavailable
 from reportgen.layout import TEAMS_FOLDER, rep_paths, team_folders
 from reportgen.links import check_template_links
@@ -639,8 +638,7 @@ def _check_teams(run: _Run, listing: list[_TeamListing], may_fork: bool
             sum(len(job[1].reps) for job in jobs) >= PARALLEL_FROM_REPS):
         # fork: the children have the models imported already and start in milliseconds;
         # only problems and summaries come back, which are cheap to send.
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with context.Pool(processes) as pool:
+        with forked_pool(processes) as pool:
             results = pool.map(_check_team, jobs, chunksize=max(1, len(jobs) // (4 * processes)))
     elif len(jobs) == 1:
         # One team (a rep's edit): its analysis is kept for rendering. With more, each is

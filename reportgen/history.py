@@ -23,7 +23,6 @@ from __future__ import annotations
 import bisect
 import functools
 import json
-import multiprocessing
 import os
 import re
 import subprocess
@@ -33,6 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportgen.forked_pool import forked_pool
 from reportgen.i18n import N_, Text
 from reportgen.manifest import digest
 
@@ -305,7 +305,7 @@ def _parse_texts(texts: dict[str, str | None], may_fork: bool) -> dict[str, Snap
     if (may_fork and workers > 1 and len(readable) >= PARALLEL_FROM_VERSIONS
             and sys.platform == "linux"):
         # fork: the workers have the models imported already and start in milliseconds.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             results = pool.map(snapshot_from_text, [text for _, text in readable],
                                chunksize=64)
         parsed.update(zip([blob for blob, _ in readable], results, strict=True))

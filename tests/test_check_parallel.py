@@ -49,3 +49,30 @@ def test_a_large_build_checks_teams_in_parallel_with_the_same_answer(tmp_path):
                                  force=True))
     assert {problem.file for problem in caught.value.problems if problem.is_error} == {
         rep.relative_to(root).as_posix()}
+
+
+def test_pool_workers_leave_interruption_to_the_build():
+    """Every pool (parallel checks, history parsing) is stopped with SIGTERM when the
+    build leaves it, and the build turns SIGTERM into KeyboardInterrupt: a worker that
+    inherited that printed a KeyboardInterrupt traceback (seen on a 500-rep build).
+    Workers ignore Ctrl-C (the build stops them) and die of SIGTERM, silently."""
+    import signal
+
+    from reportgen.forked_pool import forked_pool
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        with forked_pool(2) as pool:
+            handlers = pool.map(_worker_handlers, range(2))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert handlers == [(signal.SIG_IGN, signal.SIG_DFL)] * 2
+
+
+def _worker_handlers(_: int) -> tuple[object, object]:
+    import signal
+
+    return signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
