@@ -551,6 +551,19 @@ def test_an_option_warning_is_a_github_annotation_of_the_run_not_of_a_file(works
                            " and dates read as it_IT"]
 
 
+@pytest.mark.parametrize(("locale", "footer"), [
+    ("de_DE", "Seite 2 von 2"), ("fr_FR", "Page 2 sur 2"), ("es_ES", "Página 2 de 2"),
+    ("en_US", "Page 2 of 2")])
+def test_the_page_number_in_the_footer_reads_in_the_page_language(pdf_renderer, locale,
+                                                                   footer):
+    name, html = example_pages(locale, "pdf")[0]
+    document = pdf_layout.lay_out(pdf_renderer, html)
+    last_page = document.pages[-1]._page_box
+    words = " ".join(box.text for box in pdf_layout.boxes(last_page)
+                     if getattr(box, "text", None))
+    assert footer in words, (name, words[-200:])
+
+
 # ------------------------------------------------------------------ one plan per language
 
 GOLDEN_LANGUAGES = REPO / "tests" / "golden" / "languages"
