@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportgen.coaching import Finding, TeamGap
-from reportgen.i18n import N_
+from reportgen.i18n import N_, ngettext
 from reportgen.model import Initiative, Team
 
 
@@ -54,10 +54,14 @@ def initiative_findings(team: Team, responses: tuple[GapResponse, ...], as_of: d
         # Point at the initiatives list when there is one, else at the whole file.
         findings.append(Finding(
             ("initiatives",) if team.initiatives else (),
-            N_("shared gap with no team response: %(below)s of %(rated)s assessed reps are"
-               " below target on %(skill)s; add an open initiative (training, a tool or a"
-               " process change) with skill: %(skill_id)s", below=len(gap.below_target),
-               rated=gap.rated, skill=gap.skill.name, skill_id=gap.skill.id)))
+            ngettext("shared gap with no team response: %(count)s of %(rated)s assessed reps"
+                     " is below target on %(skill)s; add an open initiative (training, a"
+                     " tool or a process change) with skill: %(skill_id)s",
+                     "shared gap with no team response: %(count)s of %(rated)s assessed reps"
+                     " are below target on %(skill)s; add an open initiative (training, a"
+                     " tool or a process change) with skill: %(skill_id)s",
+                     len(gap.below_target), rated=gap.rated, skill=gap.skill.name,
+                     skill_id=gap.skill.id)))
     for index, initiative in enumerate(team.initiatives):
         if initiative.is_open and initiative.due is not None and initiative.due < as_of:
             findings.append(Finding(

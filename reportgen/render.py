@@ -189,7 +189,11 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
         # `pass_…` decorator asks for); the function itself may differ run to run.
         finalize = environment.finalize
         finalizes = None if finalize is None else str(getattr(finalize, "jinja_pass_arg", ""))
-        options = repr((sorted(environment.extensions), finalizes,
+        # Jinja folds a filter call on literals at compile time, and the filters write
+        # in the environment's locale: `{{ 0.5 | percent }}` compiled for German must not
+        # serve a French page.
+        locale = getattr(environment, "reportgen_locale", None)
+        options = repr((sorted(environment.extensions), finalizes, locale,
                         [getattr(environment, option, None) for option in _COMPILE_OPTIONS]))
         return super().get_bucket(environment, f"{name}\0{options}", filename, source)
 
@@ -229,8 +233,14 @@ def _environment(folders: tuple[Path, ...],
         finalize=words,
         bytecode_cache=_bytecode_cache(),
     )
+    environment.reportgen_locale = locale  # type: ignore[attr-defined]  (the cache's key)
     # `{{ _("The numbers") }}` in a template: the word in the locale's catalogue.
     environment.install_gettext_translations(words.translations, newstyle=True)
+    # Jinja formats a message's parameters itself (escaped, never through `finalize`): a
+    # parameter that is a message or a date must be put in the page's language first.
+    environment.globals.update(
+        {name: _with_page_parameters(environment.globals[name], words)
+         for name in ("gettext", "_", "ngettext", "pgettext", "npgettext")})
     environment.filters.update(
         {name: _in_locale(getattr(formatting, name), locale) for name in
          ("money", "money_short", "percent", "multiple", "decimal", "day", "score",
@@ -247,6 +257,14 @@ def _environment(folders: tuple[Path, ...],
     return environment
 
 
+def _with_page_parameters(translate: Any, words: Words) -> Any:
+    @functools.wraps(translate)  # keeps Jinja's pass_context mark
+    def translated(*args: Any, **parameters: Any) -> Any:
+        return translate(*args, **{name: words.value(value)
+                                   for name, value in parameters.items()})
+    return translated
+
+
 @functools.lru_cache(maxsize=32)
 def _words(locale: str) -> Words:
     from reportgen.translations import translations
@@ -256,15 +274,17 @@ def _words(locale: str) -> Words:
 
 # The words templates count with `{{ n | plural("rep") }}`, as messages `pybabel extract`
 # finds, so each language counts with its own plural forms ("0 jour", "2 Tage").
+# The same messages as the templates' own counts (`%(num)s`, Jinja's name), so a word is
+# translated once.
 _COUNTED: dict[str, Any] = {
-    "day": lambda n: ngettext("%(count)s day", "%(count)s days", n),
-    "earlier one-on-one": lambda n: ngettext("%(count)s earlier one-on-one",
-                                             "%(count)s earlier one-on-ones", n),
-    "open roadblock": lambda n: ngettext("%(count)s open roadblock",
-                                         "%(count)s open roadblocks", n),
-    "point": lambda n: ngettext("%(count)s point", "%(count)s points", n),
-    "rep": lambda n: ngettext("%(count)s rep", "%(count)s reps", n),
-    "team": lambda n: ngettext("%(count)s team", "%(count)s teams", n),
+    "day": lambda n: ngettext("%(num)s day", "%(num)s days", n, num=n),
+    "earlier one-on-one": lambda n: ngettext("%(num)s earlier one-on-one",
+                                             "%(num)s earlier one-on-ones", n, num=n),
+    "open roadblock": lambda n: ngettext("%(num)s open roadblock",
+                                         "%(num)s open roadblocks", n, num=n),
+    "point": lambda n: ngettext("%(num)s point", "%(num)s points", n, num=n),
+    "rep": lambda n: ngettext("%(num)s rep", "%(num)s reps", n, num=n),
+    "team": lambda n: ngettext("%(num)s team", "%(num)s teams", n, num=n),
 }
 
 

@@ -678,3 +678,32 @@ def test_a_python_message_renders_per_destination_with_each_languages_plurals():
     assert page("de_DE", below).startswith("Best Case 40.000 liegt unter dem Commit 50.000;")
     # A language without a catalogue: English words, the locale's dates.
     assert page("it_IT", overdue) == "action overdue since 1 ott 2026: Call Meridian"
+
+
+def test_a_message_passed_to_a_templates_message_is_in_the_page_language(tmp_path):
+    """Jinja formats `_()`'s parameters itself, never through `finalize`: a reason built in
+    Python ("no quota") inside a template's sentence must still read German."""
+    from reportgen.i18n import N_
+    from reportgen.render import _environment
+
+    (tmp_path / "reason.html").write_text(
+        '{{ _("not on the chart: %(reason)s", reason=reason) }}'
+        ' | {% trans day=day %}since {{ day }}{% endtrans %}', encoding="utf-8")
+    page = _environment((tmp_path,), "de_DE").get_template("reason.html").render(
+        reason=N_("no quota"), day=date(2026, 11, 26))
+    assert page == "nicht im Diagramm: keine Quote | seit 26. Nov. 2026", page
+
+
+def test_templates_compiled_for_one_locale_never_serve_another(tmp_path):
+    """Jinja folds a filter on literals when it compiles, and the compiled templates are
+    kept between runs: the German figures must not come back on a French page."""
+    from reportgen.render import _environment
+
+    folder = tmp_path / "literals"
+    folder.mkdir()
+    (folder / "t.html").write_text("{{ 1234567 | figure }} | {{ 0.5 | percent }}",
+                                   encoding="utf-8")
+    pages = {locale: _environment((folder,), locale).get_template("t.html").render()
+             for locale in ("de_DE", "fr_FR", "en_US")}
+    assert pages == {"de_DE": "1.234.567 | 50\u00a0%", "fr_FR": "1\u202f234\u202f567 | 50\u00a0%",
+                     "en_US": "1,234,567 | 50%"}, pages
