@@ -812,9 +812,15 @@ class _Rendered:
         if target.is_file():
             backup = atomic.temporary_path(target)
             backup.unlink()
-            os.link(target, backup)
+            try:
+                os.link(target, backup)
+            except OSError:
+                # No hard links here (FAT, exFAT, some network and FUSE mounts): move
+                # the old file aside instead; the rename below puts the new one in place.
+                os.replace(target, backup)
         self.published[output] = backup
-        atomic.commit(self.temporaries.pop(output), target)
+        atomic.commit(self.temporaries[output], target)
+        del self.temporaries[output]  # only once in place: else `discard` removes it
 
     def commit(self, last: str | None = None) -> None:
         for output, temporary in sorted(self.temporaries.items(),

@@ -52,12 +52,14 @@ def tool_versions() -> str:
 
 
 # Where a template names another: {% extends/include/import/from "name" %}, with any
-# whitespace control, and each name of an include list. Jinja's own parse
+# whitespace control, in parentheses or not (`include("a.html")`, `include"a.html"`), and
+# each name of an include list. Jinja's own parse
 # (jinja2.meta.find_referenced_templates) finds the same constant names, but parsing
 # every template on every build (a no-op one too) cost about 0.1 s; a name this finds
 # in a comment only adds a file to the key.
 _TEMPLATE_TAG = re.compile(
-    r"\{%[-+]?\s*(?:extends|include|import|from)\s+(\[[^\]]*\]|\"[^\"]*\"|'[^']*')")
+    r"\{%[-+]?\s*(?:extends|include|import|from)\b\s*\(?\s*"
+    r"(\[[^\]]*\]|\"[^\"]*\"|'[^']*')")
 _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 
 

@@ -132,7 +132,9 @@ def _trimmed_ua_stylesheet() -> CSS | None:
 # so those spaces take no room) and shapes it with Pango. Dropping it before parsing is
 # about a twentieth of a plan. Only runs between two tags of this list are dropped, so
 # no space between words or inline elements is touched (and no `<pre>` text: its
-# content is text and inline tags).
+# content is text and inline tags). That it lays out to nothing is a fact of the
+# shipped stylesheet and templates only: a workspace with its own templates folder (its
+# own CSS may set `li { display: inline }`) keeps its whitespace.
 _BLOCK_TAGS = ("html|head|body|main|div|section|header|footer|article|nav|p|ul|ol|li|dl|dt|"
                "dd|table|thead|tbody|tfoot|tr|td|th|colgroup|col|caption|h[1-6]|meta|title|"
                "style|link")
@@ -179,6 +181,9 @@ class _Html(HTML):
 _ROOT_RULE = re.compile(r":root\s*\{[^{}]*\}")
 _PROPERTY_SET = re.compile(r"(?<![\w-])(--[\w-]+)\s*:\s*([^;{}]+?)\s*(?:;|(?=\}))")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*?))?\s*\)")
+# A value written in as it is: a colour, a length, a keyword. Anything else (a string, a
+# url(), `!important`) is not simple to move, and a workspace's own sheet may hold it.
+_SIMPLE_VALUE = re.compile(r"[#\w.%\s,+-]+")
 
 
 def with_root_values(css: str) -> str:
@@ -187,7 +192,8 @@ def with_root_values(css: str) -> str:
     root_rules = [match.group(0) for match in _ROOT_RULE.finditer(css)]
     values = dict(_PROPERTY_SET.findall("".join(root_rules)))
     everywhere = _PROPERTY_SET.findall(css)
-    if len(root_rules) != 1 or len(everywhere) != len(values):
+    if len(root_rules) != 1 or len(everywhere) != len(values) or not all(
+            _SIMPLE_VALUE.fullmatch(text) for text in values.values()):
         return css
 
     def value(match: re.Match[str]) -> str:
@@ -206,6 +212,8 @@ class PdfRenderer:
 
     def __init__(self, asset_folders: list[Path]) -> None:
         self.asset_folders = asset_folders
+        # One folder: the shipped templates' (a workspace's own folder comes first).
+        self.shipped_templates_only = len(asset_folders) == 1
         self.font_config = FontConfiguration()
         self.image_cache: dict[str, object] = {}
         self.base_url = asset_folders[0].resolve().as_uri() + "/"
@@ -233,7 +241,9 @@ class PdfRenderer:
     def parse(self, html: str, url_fetcher: URLFetcher) -> HTML:
         """The document WeasyPrint lays out, with the trimmed user-agent sheet unless
         this document or the stylesheets use footnotes, notes or other list items."""
-        document = _Html(string=without_block_whitespace(html), base_url=self.base_url,
+        if self.shipped_templates_only:
+            html = without_block_whitespace(html)
+        document = _Html(string=html, base_url=self.base_url,
                          url_fetcher=url_fetcher)
         if not self.sheets_need_full_ua and not _NEEDS_FULL_UA.search(html):
             document.ua_stylesheet = self.ua_stylesheet

@@ -50,8 +50,27 @@ def main() -> None:
         write_frame(answers, failed)
         return
     requests, answers = _fork_siblings(start.siblings, requests, answers)
+    # A worker the build did not need is ended with SIGTERM, possibly before its first
+    # task: take WeasyPrint's font folder along (os._exit and SIGKILL skip it). While the
+    # renderer is being made, its folder exists but is not known here yet: end right
+    # after.
+    font_configs: list[object] = []
+    ending: list[bool] = []
+
+    def end(signum: int, frame: object) -> None:
+        if not font_configs:
+            ending.append(True)
+            return
+        for font_config in font_configs:
+            _remove_font_folder(font_config)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, end)
     try:
         renderer = PdfRenderer(start.asset_folders)
+        font_configs.append(renderer.font_config)
+        if ending:
+            end(signal.SIGTERM, None)
     except Exception as error:
         write_frame(answers, _not_started(error))
         answers.close()

@@ -225,6 +225,10 @@ class _Process:
             finally:
                 timer.cancel()
         except (EOFError, OSError, pickle.UnpicklingError):
+            if self.popen is None:
+                # A forked worker is not our child: whoever reaps it (the first worker,
+                # or init) may already have, and its pid may be another process's now.
+                self.pid = 0
             if self.timed_out:
                 raise WorkerTimedOut(task, self.time_limit) from None
             raise _Died from None
@@ -242,8 +246,8 @@ class _Process:
         if self.popen is not None:
             self.popen.kill()
         elif self.pid:
-            # Forked: the worker that forked it reaps it. A pid is only reused once
-            # reaped, and it is reaped only once dead: the read below has seen EOF then.
+            # Forked, and not seen dead yet (`render` forgets the pid at EOF): the
+            # worker that forked it reaps it only once it has died.
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
         # A forked worker not yet ready has no pid here: closing its input (stop) ends it
@@ -265,6 +269,16 @@ class _Process:
     def kill(self) -> None:
         self.signal_kill()
         self.stop()
+
+    def end_unused(self) -> None:
+        """Stop one that rendered nothing, without waiting for it to finish loading
+        WeasyPrint: SIGTERM, on which it removes its font folder and exits."""
+        if self.popen is not None:
+            self.popen.terminate()
+        elif self.pid:  # forked, not seen dead yet (see signal_kill)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+        self.stop()  # a forked one not ready yet has no pid: its input closing ends it
 
 
 # ---------------------------------------------------------------------- the workers
@@ -370,8 +384,12 @@ class PdfWorkers:
         if process is not None:
             # One that never rendered (started for documents that did not come) may be
             # still loading WeasyPrint: no reason to wait for it.
-            stop_now = self.closing.is_set() or process.rendered == 0
-            process.kill() if stop_now else process.stop()
+            if process.rendered == 0:
+                process.end_unused()
+            elif self.closing.is_set():
+                process.kill()
+            else:
+                process.stop()
             self._replace(slot, None)
 
     def _render_retrying(self, slot: int, task: PdfTask) -> PdfResult | Failed:

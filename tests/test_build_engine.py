@@ -143,12 +143,23 @@ def test_a_crashing_worker_fails_the_build_naming_the_rep(two_reps, tmp_path, mo
 
 
 
+@pytest.mark.parametrize("hard_links", [True, False], ids=["hard-links", "no-hard-links"])
 def test_a_pdf_published_early_is_put_back_when_the_build_fails(two_reps, tmp_path,
-                                                                 monkeypatch):
+                                                                 monkeypatch, hard_links):
     """`watch` renames each PDF into place as soon as it is rendered; a build that fails
     afterwards puts the old file back (same bytes, same mtime: the manifest still
-    matches), removes a new one that had no old one, and leaves no temporary file."""
+    matches), removes a new one that had no old one, and leaves no temporary file. Also
+    where the file system has no hard links (FAT, exFAT, some network mounts)."""
+    import errno
+    import os
+
     from reportgen.pdf_workers import PdfWorkers
+
+    if not hard_links:
+        def no_links(*_args, **_kwargs):
+            raise OSError(errno.EPERM, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_links)
 
     out = tmp_path / "out"
     build(two_reps, BuildOptions(as_of=AS_OF, out=out, reps=("bob",)))
@@ -335,6 +346,29 @@ def test_pdf_workers_leave_nothing_in_the_temporary_folder(two_reps, tmp_path):
 
 
 
+def test_workers_a_build_did_not_need_leave_nothing_in_the_temporary_folder(tmp_path,
+                                                                            monkeypatch):
+    """A build starts its workers before it knows how many PDFs it has (so that loading
+    WeasyPrint overlaps its own work); one left without a document is ended at once,
+    and takes its font folder along, loaded or not."""
+    import time
+
+    from reportgen.pdf_workers import PdfWorkers
+    from reportgen.render import template_folders
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))  # the workers' temporary folder
+    assets = [folder / "assets" for folder in template_folders(tmp_path)]
+    with PdfWorkers(assets, 2) as workers:
+        workers.start(2)
+        deadline = time.monotonic() + 20
+        while len(list(temporary.glob("weasyprint-*"))) < 2:  # both have their fonts
+            assert time.monotonic() < deadline, "the workers did not load their fonts"
+            time.sleep(0.05)
+    assert list(temporary.glob("weasyprint-*")) == []
+
+
 def test_compiled_templates_are_kept_per_environment_options(tmp_path):
     import jinja2
 
@@ -377,3 +411,41 @@ def test_compiled_templates_are_kept_apart_with_and_without_finalize(tmp_path):
     assert plain != with_finalize
     assert with_finalize == key(finalize=str.lower)  # the function itself is not compiled in
     assert with_finalize != key(finalize=jinja2.pass_context(lambda context, value: value))
+
+
+def _closure_by_jinjas_parse(environment, name: str) -> list[str]:
+    import jinja2.meta
+
+    seen, pending = set(), [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source = environment.loader.get_source(environment, current)[0]
+        pending += [found for found in jinja2.meta.find_referenced_templates(
+            environment.parse(source)) if found is not None]
+    return sorted(seen)
+
+
+def test_a_templates_closure_is_what_jinjas_own_parse_finds(tmp_path):
+    """The build key names every template a page is made from; it is found without
+    parsing, so it must agree with Jinja's parse on every way a template names another:
+    the shipped templates and the forms a workspace's own may use."""
+    import jinja2
+
+    from reportgen.manifest import template_closure
+    from reportgen.render import _environment, builtin_templates
+
+    shipped = _environment((builtin_templates(),))
+    for page in ("plan.html", "scorecard.html", "index.html"):
+        assert template_closure(shipped, page) == _closure_by_jinjas_parse(shipped, page)
+    sources = {
+        "page.html": '{%- extends "base.html" -%}{% block b %}{% include("a.html") %}'
+                     "{% include'b.html' %}{% from \"m.html\" import x %}"
+                     '{% include ["c.html", "d.html"] ignore missing %}{% endblock %}',
+        "base.html": "{% block b %}{% endblock %}", "a.html": "a", "b.html": "b",
+        "c.html": "c", "d.html": "d", "m.html": "{% macro x() %}{% endmacro %}"}
+    own = jinja2.Environment(loader=jinja2.DictLoader(sources))
+    assert template_closure(own, "page.html") == _closure_by_jinjas_parse(own, "page.html") \
+        == sorted(sources)

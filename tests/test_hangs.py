@@ -220,12 +220,15 @@ def test_a_forked_worker_renders_and_is_stopped_past_the_time_limit(tmp_path):
         with pytest.raises(ChildProcessError):  # the first worker's child, not ours
             os.waitpid(forked.pid, os.WNOHANG)
         slow = f"<html><body>{use_bomb_svg(7)}</body></html>"
+        forked_pid = forked.pid
         with pytest.raises(WorkerTimedOut):
             forked.render(PdfTask("slow.pdf", tmp_path / "slow.pdf", slow, "slow"))
+        # Seen dead, its pid is forgotten: once reaped it may be another process's.
+        assert forked.pid == 0
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:  # killed, and reaped by the first worker
             try:
-                os.kill(forked.pid, 0)
+                os.kill(forked_pid, 0)
             except ProcessLookupError:
                 break
             time.sleep(0.05)

@@ -259,6 +259,39 @@ def test_colours_are_written_into_the_pdfs_copy_of_the_sheets_only_when_fixed():
     assert with_root_values(themed) == themed
 
 
+@pytest.mark.parametrize("value", [
+    'url("data:image/svg+xml;utf8,<svg/>")',  # a string holding ';'
+    "red !important",                          # would win wherever it is used
+    "attr(title)",
+])
+def test_a_value_that_is_not_a_plain_token_leaves_the_sheet_as_written(value):
+    """A workspace's own sheet may name anything on :root: only colours, lengths and
+    keywords are written in; otherwise the sheet is used as it is."""
+    from reportgen.pdf import with_root_values
+
+    css = f":root {{ --ink: #123; --odd: {value} }}\n.a {{ color: var(--ink) }}" \
+          "\n.b { background: var(--odd) }"
+    assert with_root_values(css) == css
+
+
+def test_whitespace_between_tags_is_kept_for_a_workspace_with_its_own_templates(
+        pdf_renderer, tmp_path):
+    """Spaces between block tags lay out to nothing under the shipped stylesheet only; a
+    workspace's own CSS may make those elements inline (`li { display: inline }`)."""
+    page = ("<!DOCTYPE html><html><head><title>t</title></head><body>"
+            "<ul><li>a</li> <li>b</li></ul></body></html>")
+
+    def space_after_first_item(renderer: PdfRenderer) -> str | None:
+        document = renderer.parse(page, LockedFetcher(renderer.asset_folders))
+        return next(document.etree_element.iter("li")).tail
+
+    own_assets = tmp_path / "templates" / "assets"
+    own_assets.mkdir(parents=True)
+    assert space_after_first_item(pdf_renderer) is None
+    assert space_after_first_item(
+        PdfRenderer([own_assets, *pdf_renderer.asset_folders])) == " "
+
+
 @pytest.mark.parametrize("name,html", [DOCUMENTS[1], DOCUMENTS[-1]],
                          ids=[DOCUMENTS[1][0], DOCUMENTS[-1][0]])
 def test_the_sheets_with_their_colours_written_in_make_the_same_pdf(pdf_renderer, name, html):
