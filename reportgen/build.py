@@ -275,16 +275,16 @@ def default_jobs(jobs: int | None) -> int:
 def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:
     options, out, note, manifest = run.options, run.out, run.note, run.manifest
     report = BuildReport(out)
-    from reportgen.analysis import SinceError, history_problems, since_baseline
-    from reportgen.history import CACHE_NAME, read_history, write_cache
-
     may_fork = not workers.threads  # decided before any worker thread of ours starts
     if "pdf" in options.formats:
         # There is work to do (this is no no-op build), and PDFs are likely among it:
         # one worker starts loading WeasyPrint now (and forks the others), while this
-        # process reads the history and checks the files; a worker with nothing to do
-        # is killed at the end.
+        # process imports what it needs, reads the history and checks the files; a
+        # worker with nothing to do is killed at the end.
         workers.start(workers.jobs)
+    from reportgen.analysis import SinceError, history_problems, since_baseline
+    from reportgen.history import CACHE_NAME, read_history, write_cache
+
     run.history = read_history(run.workspace, out / CACHE_NAME, run.fingerprints.git,
                                may_fork=may_fork)
     try:

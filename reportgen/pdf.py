@@ -13,6 +13,7 @@ Imported only when a PDF is made, so `validate` and HTML builds start fast.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import mimetypes
@@ -143,9 +144,13 @@ _UA_NOTE_RULES = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}\n]*\}\n", re.MUL
 _NEEDS_FULL_UA = re.compile(r"footnote|note\(|list-item")
 
 
+@functools.cache
 def _trimmed_ua_stylesheet() -> CSS | None:
     """WeasyPrint's HTML user-agent sheet with the per-element pseudo rules scoped; None
-    if this WeasyPrint's sheet no longer reads as expected (then its own is used)."""
+    if this WeasyPrint's sheet no longer reads as expected (then its own is used).
+
+    Parsed once per process (about 0.04 s), and by the first PDF worker before it forks
+    the others (see `prepare_before_fork`)."""
     source = weasyprint_html.UA
     if source.count(_UA_MARKER_RULE) != 1 or len(_UA_NOTE_RULES.findall(source)) != 5:
         return None
@@ -231,6 +236,13 @@ def with_root_values(css: str) -> str:
 
 def _first(asset_folders: list[Path], name: str) -> Path | None:
     return next((folder / name for folder in asset_folders if (folder / name).is_file()), None)
+
+
+def prepare_before_fork() -> None:
+    """What every PDF worker needs and may share with the workers forked from it: the
+    parsed user-agent sheet (Python objects only; nothing of fonts or C libraries, which
+    each worker loads after the fork)."""
+    _trimmed_ua_stylesheet()
 
 
 class PdfRenderer:

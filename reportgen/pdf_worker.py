@@ -28,6 +28,7 @@ from reportgen.pdf_workers import (
     read_frame,
     write_frame,
 )
+from reportgen.system_libraries import libraries_from_the_loader_cache, missing_libraries_message
 
 
 def main() -> None:
@@ -41,7 +42,9 @@ def main() -> None:
     except EOFError:
         return
     try:
-        from reportgen.pdf import PdfRenderer
+        with libraries_from_the_loader_cache():
+            from reportgen.pdf import PdfRenderer, prepare_before_fork
+        prepare_before_fork()
     except Exception as error:
         failed = _not_started(error)
         for _, sibling_answers in start.siblings:
@@ -107,8 +110,6 @@ def _remove_font_folder(font_config: object) -> None:
 
 
 def _not_started(error: Exception) -> Ready:
-    from reportgen.system_libraries import missing_libraries_message
-
     missing = missing_libraries_message(error)
     return Ready(missing or f"{type(error).__name__}: {error}",
                  missing_libraries=missing is not None)

@@ -108,3 +108,24 @@ def test_recursion_in_the_stack_room_does_not_map_memory_again_and_again():
     in_room = _minor_faults() - started
     assert plain >= 1_000
     assert in_room < plain / 10
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the loader cache is Linux's")
+def test_weasyprints_libraries_are_found_in_the_loader_cache_as_ctypes_finds_them():
+    """While a PDF worker imports WeasyPrint, a library name is looked up in `ldconfig -p`
+    alone: the same answer as ctypes for a library there, None at once for the other
+    platforms' names (which ctypes would also look for with gcc and ld)."""
+    import ctypes.util
+
+    from reportgen.system_libraries import libraries_from_the_loader_cache
+
+    find_library = ctypes.util.find_library
+    names = ["gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig", "pangoft2-1.0"]
+    expected = {name: find_library(name) for name in names}
+    assert all(expected.values())
+    with libraries_from_the_loader_cache():
+        assert ctypes.util.find_library is not find_library
+        assert {name: ctypes.util.find_library(name) for name in names} == expected
+        assert ctypes.util.find_library("libgobject-2.0-0") is None
+        assert ctypes.util.find_library("harfbuzz-vector-0.0") is None
+    assert ctypes.util.find_library is find_library
