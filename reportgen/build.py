@@ -51,6 +51,7 @@ from reportgen.manifest import (
     tool_versions,
 )
 from reportgen.output_lock import locked
+from reportgen.pdf_workers import default_jobs
 from reportgen.problems import DataError, Problem, Severity, format_path
 from reportgen.render import (
     Page,
@@ -265,11 +266,6 @@ def _assets_key(assets: dict[str, str]) -> str:
 
 def worker_time_limit(options: BuildOptions) -> dict[str, float]:
     return {} if options.pdf_time_limit is None else {"time_limit": options.pdf_time_limit}
-
-
-def default_jobs(jobs: int | None) -> int:
-    """--jobs, or one PDF worker per CPU."""
-    return max(1, jobs if jobs is not None else (os.cpu_count() or 1))
 
 
 def _build_changed(run: _Run, workers: PdfWorkers) -> BuildReport:

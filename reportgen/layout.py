@@ -14,6 +14,23 @@ from reportgen.problems import DataError, Problem, Severity
 TEAMS_FOLDER = "teams"
 
 
+def builtin_templates() -> Path:
+    """The templates shipped with reportgen (inside the wheel, or the source checkout)."""
+    packaged = Path(__file__).resolve().parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_folders(workspace: Path) -> list[Path]:
+    """Where templates are looked up, first match wins: the workspace, then built-in."""
+    builtin = builtin_templates()
+    own = workspace / "templates"
+    if own.is_dir() and own.resolve() != builtin.resolve():
+        return [own.resolve(), builtin]
+    return [builtin]
+
+
 def _whole_folder(message: str) -> Problem:
     return Problem(f"{TEAMS_FOLDER}/", 1, 1, Severity.ERROR, "-", message)
 

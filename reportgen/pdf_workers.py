@@ -283,6 +283,11 @@ class _Process:
 
 # ---------------------------------------------------------------------- the workers
 
+def default_jobs(jobs: int | None) -> int:
+    """--jobs, or one PDF worker per CPU."""
+    return max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+
+
 _STOP = None  # put on the task queue: the thread that takes it stops its worker
 
 
@@ -305,7 +310,12 @@ class PdfWorkers:
         self.lock = threading.Lock()
 
     def use(self, asset_folders: list[Path], assets_key: str) -> None:
-        """Kept between builds: new workers if the assets (the stylesheet, fonts) changed."""
+        """Kept between builds: new workers if the assets (the stylesheet, fonts) changed.
+
+        Workers started for these folders before any build read them (`start_early`)
+        are kept: they read the assets after the build's fingerprint was taken."""
+        if not self.assets_key and asset_folders == self.asset_folders:
+            self.assets_key = assets_key
         if (asset_folders, assets_key) != (self.asset_folders, self.assets_key):
             self.close()
             self.asset_folders, self.assets_key = asset_folders, assets_key

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from reportgen import __version__, charts, forecast_chart, formatting
 from reportgen.i18n import Words, ngettext
+from reportgen.layout import template_folders
 from reportgen.problems import Problem
 
 if TYPE_CHECKING:
@@ -28,23 +29,6 @@ if TYPE_CHECKING:
 
 Target = Literal["html", "pdf"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-
-
-def builtin_templates() -> Path:
-    """The templates shipped with reportgen (inside the wheel, or the source checkout)."""
-    packaged = Path(__file__).resolve().parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
-
-
-def template_folders(workspace: Path) -> list[Path]:
-    """Where templates are looked up, first match wins: the workspace, then built-in."""
-    builtin = builtin_templates()
-    own = workspace / "templates"
-    if own.is_dir() and own.resolve() != builtin.resolve():
-        return [own.resolve(), builtin]
-    return [builtin]
 
 
 def asset_file(folders: list[Path], name: str) -> Path:

@@ -31,9 +31,8 @@ from reportgen.build import (
     worker_assets,
     worker_time_limit,
 )
-from reportgen.layout import TEAMS_FOLDER
+from reportgen.layout import TEAMS_FOLDER, template_folders
 from reportgen.problems import DataError
-from reportgen.render import template_folders
 
 if TYPE_CHECKING:
     from reportgen.pdf_workers import PdfWorkers

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from reportgen.build import BuildError, BuildOptions, build, shard_of
 from reportgen.manifest import MANIFEST_NAME
 from reportgen.pdf_workers import CRASH_FOR_TESTS
-from tests.conftest import EXAMPLE, REP_YAML
+from tests.conftest import EXAMPLE, REP_YAML, write_workspace
 
 AS_OF = date(2026, 11, 15)
 
@@ -353,8 +354,8 @@ def test_workers_a_build_did_not_need_leave_nothing_in_the_temporary_folder(tmp_
     and takes its font folder along, loaded or not."""
     import time
 
+    from reportgen.layout import template_folders
     from reportgen.pdf_workers import PdfWorkers
-    from reportgen.render import template_folders
 
     temporary = tmp_path / "tmp"
     temporary.mkdir()
@@ -434,8 +435,9 @@ def test_a_templates_closure_is_what_jinjas_own_parse_finds(tmp_path):
     the shipped templates and the forms a workspace's own may use."""
     import jinja2
 
+    from reportgen.layout import builtin_templates
     from reportgen.manifest import template_closure
-    from reportgen.render import _environment, builtin_templates
+    from reportgen.render import _environment
 
     shipped = _environment((builtin_templates(),))
     for page in ("plan.html", "scorecard.html", "index.html"):
@@ -449,3 +451,44 @@ def test_a_templates_closure_is_what_jinjas_own_parse_finds(tmp_path):
     own = jinja2.Environment(loader=jinja2.DictLoader(sources))
     assert template_closure(own, "page.html") == _closure_by_jinjas_parse(own, "page.html") \
         == sorted(sources)
+
+
+def _processes_marked(marker: str) -> list[int]:
+    """The live processes whose environment holds `marker` (a build and its workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads Linux's /proc")
+@pytest.mark.parametrize("second_build", ["nothing to do", "invalid data"])
+def test_pdf_workers_started_with_the_command_end_with_it(tmp_path, second_build):
+    """`reportgen build` starts its PDF workers before it knows whether there is work:
+    a build with nothing to do, or one that stops at invalid data, leaves none behind."""
+    root = write_workspace(tmp_path / "ws")
+    marker = f"REPORTGEN_TEST_MARK={tmp_path.name}"
+    env = {**os.environ, "REPORTGEN_TEST_MARK": tmp_path.name}
+    command = [sys.executable, "-m", "reportgen", "build", str(root), "--as-of", AS_OF.isoformat()]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    if second_build == "invalid data":
+        rep = next((root / "teams").glob("*/reps/*.yaml"))
+        rep.write_text(rep.read_text().replace("quota:", "quota: [", 1))
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    if second_build == "nothing to do":
+        assert second.returncode == 0 and "up to date: nothing to do" in second.stderr
+    else:
+        assert second.returncode == 1 and "Traceback" not in second.stderr
+    deadline = time.monotonic() + 0.3  # a worker left running would still be loading
+    while _processes_marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _processes_marked(marker) == []

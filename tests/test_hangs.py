@@ -206,8 +206,8 @@ def test_a_forked_worker_renders_and_is_stopped_past_the_time_limit(tmp_path):
     import os
     import time
 
+    from reportgen.layout import template_folders
     from reportgen.pdf_workers import PdfResult, PdfTask, WorkerTimedOut, _Process
-    from reportgen.render import template_folders
 
     assets = [folder / "assets" for folder in template_folders(tmp_path)]
     first, forked = _Process.spawn(assets, time_limit=3, count=2)

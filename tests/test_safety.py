@@ -105,8 +105,8 @@ def test_hostile_notes_fetch_nothing_and_keep_no_reference(workspace, tmp_path,
 
 
 def test_the_pdf_fetcher_refuses_files_outside_the_assets(tmp_path, listening_server):
+    from reportgen.layout import builtin_templates
     from reportgen.pdf import PdfRenderer
-    from reportgen.render import builtin_templates
 
     url, requests = listening_server
     secret = tmp_path / "secret.css"
