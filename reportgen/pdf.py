@@ -294,11 +294,13 @@ class PdfRenderer:
     def _render(self, html: str) -> RenderedPdf:
         fetcher = LockedFetcher(self.asset_folders)
         with _weasyprint_warnings() as messages, _collected_after():
-            document = self.parse(html, fetcher)
             # No /ID: pydyf would hash the whole file for it, and without one the same
-            # input gives the same bytes anyway.
-            data = document.write_pdf(font_config=self.font_config, cache=self.image_cache,
-                                      stylesheets=self.stylesheets)
+            # input gives the same bytes anyway. No name holds the parsed page: it is
+            # garbage by the time the collection runs, not a survivor moved to an older
+            # generation (where its cycles would wait for a full collection).
+            data = self.parse(html, fetcher).write_pdf(
+                font_config=self.font_config, cache=self.image_cache,
+                stylesheets=self.stylesheets)
         messages = [*self.stylesheet_warnings, *messages]
         refused = tuple([*self.stylesheet_fetcher.refused, *fetcher.refused])
         ours = [message for message in messages
