@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from reportgen import atomic
+from reportgen.assets import asset_digests, asset_file, asset_names, assets_key
 from reportgen.forked_pool import forked_pool
 from reportgen.history import Probe, Unavailable
 from reportgen.layout import TEAMS_FOLDER, rep_paths, team_folders
@@ -53,14 +54,7 @@ from reportgen.manifest import (
 from reportgen.output_lock import locked
 from reportgen.pdf_workers import default_jobs
 from reportgen.problems import DataError, Problem, Severity, format_path
-from reportgen.render import (
-    Page,
-    Renderer,
-    asset_file,
-    asset_names,
-    document_date,
-    template_folders,
-)
+from reportgen.render import Page, Renderer, document_date
 
 if TYPE_CHECKING:
     from reportgen.analysis import TeamAnalysis
@@ -244,24 +238,11 @@ def _build(workspace: Path, options: BuildOptions, note: Progress,
     asset_folders = [folder / "assets" for folder in renderer.folders]
     if kept_workers is not None:
         # Workers parse the stylesheet once: new assets need new workers.
-        kept_workers.use(asset_folders, _assets_key(run.fingerprints.assets))
+        kept_workers.use(asset_folders, assets_key(run.fingerprints.assets))
         return _build_changed(run, kept_workers)
     with PdfWorkers(asset_folders, default_jobs(options.jobs),
                     **worker_time_limit(options)) as workers:
         return _build_changed(run, workers)
-
-
-def worker_assets(workspace: Path) -> tuple[list[Path], str]:
-    """The asset folders PDF workers read, and a key that changes when any asset does."""
-    check_template_links(workspace)
-    folders = template_folders(workspace)
-    assets = {name: digest(asset_file(folders, name).read_bytes())
-              for name in asset_names(folders)}
-    return [folder / "assets" for folder in folders], _assets_key(assets)
-
-
-def _assets_key(assets: dict[str, str]) -> str:
-    return digest(repr(sorted(assets.items())))
 
 
 def worker_time_limit(options: BuildOptions) -> dict[str, float]:
@@ -436,8 +417,7 @@ class _Fingerprints:
 
 def _fingerprint(workspace: Path, renderer: Renderer, options: BuildOptions) -> _Fingerprints:
     files = input_fingerprints(workspace)
-    assets = {name: digest(asset_file(renderer.folders, name).read_bytes())
-              for name in asset_names(renderer.folders)}
+    assets = asset_digests(renderer.folders)
     environment = renderer.environment
     templates = {name: template_key(environment, name, assets)
                  for name in ("plan.html", "scorecard.html", "index.html")}

@@ -523,56 +523,58 @@ def build(workspace: Path | None, out: Path | None, output_format: str,
       reportgen build --shard 1/4 && reportgen build --only-index
     """
     root = resolve_workspace(workspace)
-    # Before anything heavier is imported: see _pdf_workers_started_early.
-    workers = _pdf_workers_started_early(root, output_format, jobs, pdf_time_limit)
-    from reportgen.build import BuildError, BuildOptions, SelectionError
-    from reportgen.build import build as run_build
-
-    options = BuildOptions(
-        as_of=as_of or date.today(), out=out.resolve() if out else None,
-        formats=("html", "pdf") if output_format == "all" else (output_format,),
-        teams=teams, reps=reps, jobs=jobs, strict=strict,
-        paper=paper.lower() if paper else None, force=force, shard=shard,
-        only_index=only_index, since=since, pdf_time_limit=pdf_time_limit,
-        locale=locale, index_locale=index_locale)
-    machine = problem_format == "json"
-    progress = _Progress(verbose, quiet or machine)
     # `kill` (CI cancelling a job, a service manager) stops a build as cleanly as
     # Ctrl-C: workers stopped, temporary files removed, every output old or new.
     signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        with workers or contextlib.nullcontext():
+    with contextlib.ExitStack() as stopping:
+        # Before anything heavier is imported: see _pdf_workers_started_early.
+        workers = _pdf_workers_started_early(root, output_format, jobs, pdf_time_limit)
+        if workers is not None:
+            stopping.enter_context(workers)
+        from reportgen.build import BuildError, BuildOptions, SelectionError
+        from reportgen.build import build as run_build
+
+        options = BuildOptions(
+            as_of=as_of or date.today(), out=out.resolve() if out else None,
+            formats=("html", "pdf") if output_format == "all" else (output_format,),
+            teams=teams, reps=reps, jobs=jobs, strict=strict,
+            paper=paper.lower() if paper else None, force=force, shard=shard,
+            only_index=only_index, since=since, pdf_time_limit=pdf_time_limit,
+            locale=locale, index_locale=index_locale)
+        machine = problem_format == "json"
+        progress = _Progress(verbose, quiet or machine)
+        try:
             report = run_build(root, options, progress, workers)
-    except SelectionError as error:
-        raise click.UsageError(str(error)) from None
-    except BuildError as error:
-        progress.close()
-        click.echo(terminal_safe(f"error: {error}"), err=True)
-        sys.exit(EXIT_DATA)
-    except DataError as error:
-        progress.close()
-        report_problems("build", root, list(error.problems), problem_format, quiet, {},
-                        consequence=error.consequence)
-        return
-    finally:
-        progress.close()
-    warnings = list(report.warnings)
-    if reps:
-        warnings = [warning for warning in warnings if _about_reps(warning, reps)]
-    written = [os.path.relpath(report.out / output) for output in report.built]
-    where = _shown_path(report.out)
-    if report.nothing_to_do:
-        summary = f"up to date: nothing to do ({_count(report.skipped, 'file')} in {where})"
-    else:
-        summary = (f"built {_count(len(report.built), 'file')}, skipped {report.skipped},"
-                   f" removed {len(report.removed)} in {where}")
-    summary += f"; {_count(len(warnings), 'warning')}; {report.seconds:.1f} s"
-    if reps and not machine:
-        for path in written:
-            click.echo(path)
-    report_problems("build", root, warnings, problem_format, quiet, {}, summary=summary,
-                    out=os.path.relpath(report.out), built=written, skipped=report.skipped,
-                    removed=list(report.removed))
+        except SelectionError as error:
+            raise click.UsageError(str(error)) from None
+        except BuildError as error:
+            progress.close()
+            click.echo(terminal_safe(f"error: {error}"), err=True)
+            sys.exit(EXIT_DATA)
+        except DataError as error:
+            progress.close()
+            report_problems("build", root, list(error.problems), problem_format, quiet, {},
+                            consequence=error.consequence)
+            return
+        finally:
+            progress.close()
+        warnings = list(report.warnings)
+        if reps:
+            warnings = [warning for warning in warnings if _about_reps(warning, reps)]
+        written = [os.path.relpath(report.out / output) for output in report.built]
+        where = _shown_path(report.out)
+        if report.nothing_to_do:
+            summary = f"up to date: nothing to do ({_count(report.skipped, 'file')} in {where})"
+        else:
+            summary = (f"built {_count(len(report.built), 'file')}, skipped {report.skipped},"
+                       f" removed {len(report.removed)} in {where}")
+        summary += f"; {_count(len(warnings), 'warning')}; {report.seconds:.1f} s"
+        if reps and not machine:
+            for path in written:
+                click.echo(path)
+        report_problems("build", root, warnings, problem_format, quiet, {}, summary=summary,
+                        out=os.path.relpath(report.out), built=written, skipped=report.skipped,
+                        removed=list(report.removed))
 
 
 def _about_reps(problem: Problem, reps: tuple[str, ...]) -> bool:
@@ -844,17 +846,17 @@ def _pdf_workers_started_early(root: Path, output_format: str, jobs: int | None,
     which costs a little of another core's time, not the build's."""
     if output_format == "html":
         return None
-    from reportgen.layout import template_folders
-    from reportgen.links import check_template_links
+    from reportgen.assets import worker_assets
     from reportgen.pdf_workers import PDF_TIME_LIMIT, PdfWorkers, default_jobs
 
     try:
-        check_template_links(root)  # a workspace whose templates link out: the build says
-        folders = template_folders(root)
+        # The key is taken before the workers read the assets: if one changes before the
+        # build takes its own, the keys differ and the build starts new workers.
+        folders, assets_key = worker_assets(root)
     except (DataError, OSError):
-        return None
-    workers = PdfWorkers([folder / "assets" for folder in folders], default_jobs(jobs),
-                         PDF_TIME_LIMIT if time_limit is None else time_limit)
+        return None  # templates that link out of the workspace, say: the build says so
+    workers = PdfWorkers(folders, default_jobs(jobs),
+                         PDF_TIME_LIMIT if time_limit is None else time_limit, assets_key)
     workers.start(workers.jobs)
     return workers
 

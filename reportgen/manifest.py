@@ -9,7 +9,6 @@ killed midway is simply redone.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,19 +19,10 @@ from typing import Any
 import jinja2
 
 from reportgen import __version__
+from reportgen.hashing import digest
 
 MANIFEST_NAME = ".reportgen-manifest.json"
 MANIFEST_FORMAT = 3  # 3: team summaries carry the VP's roll-up
-
-
-def digest(*parts: str | bytes) -> str:
-    """A hash of several parts; lengths are included so parts cannot run together."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "big"))
-        hasher.update(data)
-    return hasher.hexdigest()
 
 
 def tool_versions() -> str:

@@ -91,15 +91,17 @@ def _collected_after() -> Iterator[None]:
     """Python's cyclic collector, run for a document's garbage once, not all through it.
 
     Laying out a plan makes about a million objects, most alive until the document is
-    done, so the collector's default pace (a young collection every 700 new objects, and
-    older ones that walk every object the worker holds) found little and cost about a
-    tenth of a render, more as a worker aged: 4.5 s of 46 s over 140 documents
-    (`bench/README.md`). A document's cycles are freed in one collection after it.
-    Collections still run during a render, every RENDER_GC_THRESHOLD new objects, so a
-    hostile document that makes garbage for its whole time limit stays bounded in memory.
+    done, so the collector's default pace (a young collection every 700 new objects,
+    every tenth of them an older one, which walks more of what the worker holds) found
+    little and cost about a tenth of a render, more as a worker aged: 1.5 of 14.7 CPU
+    seconds over 45 documents (`bench/runtime_bench.py`). Now a document's cycles are
+    freed in one collection after it. Only the young generation's pace changes: during
+    a render it is collected every RENDER_GC_THRESHOLD new objects (a page of the
+    example makes fewer), and the older ones as usual, so a hostile document that makes
+    garbage for its whole time limit stays bounded in memory.
     """
     thresholds = gc.get_threshold()
-    gc.set_threshold(RENDER_GC_THRESHOLD, 1_000, 1_000)
+    gc.set_threshold(RENDER_GC_THRESHOLD, *thresholds[1:])
     try:
         yield
     finally:

@@ -176,6 +176,7 @@ class _Process:
         self.to_worker, self.from_worker = to_worker, from_worker
         self.ready = False
         self.rendered = 0
+        self.rendering = False  # a task sent, its answer not read yet
 
     @classmethod
     def spawn(cls, asset_folders: list[Path], time_limit: float = PDF_TIME_LIMIT,
@@ -219,11 +220,13 @@ class _Process:
             # The clock starts with the task: WeasyPrint's start-up is not the document's.
             timer = threading.Timer(self.time_limit, self._time_out)
             timer.start()
+            self.rendering = True
             try:
                 write_frame(self.to_worker, task)
                 answer: Rendered | str = read_frame(self.from_worker)
             finally:
                 timer.cancel()
+                self.rendering = False
         except (EOFError, OSError, pickle.UnpicklingError):
             if self.popen is None:
                 # A forked worker is not our child: whoever reaps it (the first worker,
@@ -242,14 +245,16 @@ class _Process:
         self.timed_out = True
         self.signal_kill()
 
-    def signal_kill(self) -> None:
+    def signal_kill(self, gently: bool = False) -> None:
+        """SIGKILL, or with `gently` SIGTERM (the worker then removes WeasyPrint's font
+        folder and exits; a render stuck in C code still ends at its time limit)."""
         if self.popen is not None:
-            self.popen.kill()
+            self.popen.send_signal(signal.SIGTERM if gently else signal.SIGKILL)
         elif self.pid:
             # Forked, and not seen dead yet (`render` forgets the pid at EOF): the
             # worker that forked it reaps it only once it has died.
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+                os.kill(self.pid, signal.SIGTERM if gently else signal.SIGKILL)
         # A forked worker not yet ready has no pid here: closing its input (stop) ends it
         # as soon as WeasyPrint has loaded.
 
@@ -273,11 +278,7 @@ class _Process:
     def end_unused(self) -> None:
         """Stop one that rendered nothing, without waiting for it to finish loading
         WeasyPrint: SIGTERM, on which it removes its font folder and exits."""
-        if self.popen is not None:
-            self.popen.terminate()
-        elif self.pid:  # forked, not seen dead yet (see signal_kill)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
+        self.signal_kill(gently=True)
         self.stop()  # a forked one not ready yet has no pid: its input closing ends it
 
 
@@ -297,10 +298,12 @@ class PdfWorkers:
     the build's own reading and HTML rendering."""
 
     def __init__(self, asset_folders: list[Path], jobs: int,
-                 time_limit: float = PDF_TIME_LIMIT) -> None:
+                 time_limit: float = PDF_TIME_LIMIT, assets_key: str = "") -> None:
         self.asset_folders = asset_folders
         self.time_limit = time_limit
-        self.assets_key = ""
+        # Taken before the workers read the assets: a build that finds another key
+        # (an asset changed since) starts new workers (`use`).
+        self.assets_key = assets_key
         self.jobs = max(1, jobs)
         self.threads: list[threading.Thread] = []
         self.processes: list[_Process | None] = []
@@ -310,12 +313,8 @@ class PdfWorkers:
         self.lock = threading.Lock()
 
     def use(self, asset_folders: list[Path], assets_key: str) -> None:
-        """Kept between builds: new workers if the assets (the stylesheet, fonts) changed.
-
-        Workers started for these folders before any build read them (`start_early`)
-        are kept: they read the assets after the build's fingerprint was taken."""
-        if not self.assets_key and asset_folders == self.asset_folders:
-            self.assets_key = assets_key
+        """Kept between builds, or started before the build: new workers if the assets
+        (the stylesheet, fonts) changed since `assets_key` was taken for them."""
         if (asset_folders, assets_key) != (self.asset_folders, self.assets_key):
             self.close()
             self.asset_folders, self.assets_key = asset_folders, assets_key
@@ -434,7 +433,11 @@ class PdfWorkers:
             with self.lock:
                 for process in self.processes:
                     if process is not None:
-                        process.signal_kill()
+                        # One still loading WeasyPrint, with nothing rendered: SIGTERM,
+                        # on which it removes its font folder. One rendering may be
+                        # stuck in C code, where only SIGKILL stops it at once.
+                        process.signal_kill(
+                            gently=process.rendered == 0 and not process.rendering)
         for _ in self.threads:
             self.tasks.put(_STOP)
         for thread in self.threads:

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from reportgen import __version__, charts, forecast_chart, formatting
+from reportgen.assets import asset_file
 from reportgen.i18n import Words, ngettext
 from reportgen.layout import template_folders
 from reportgen.problems import Problem
@@ -29,25 +30,6 @@ if TYPE_CHECKING:
 
 Target = Literal["html", "pdf"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-
-
-def asset_file(folders: list[Path], name: str) -> Path:
-    """An asset (CSS, font, image) by name, from the first template folder that has it."""
-    for folder in folders:
-        candidate = folder / "assets" / name
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"no asset named {name!r} in {', '.join(map(str, folders))}")
-
-
-def asset_names(folders: list[Path]) -> list[str]:
-    names = set()
-    for folder in folders:
-        assets = folder / "assets"
-        if assets.is_dir():
-            names.update(path.relative_to(assets).as_posix() for path in assets.rglob("*")
-                         if path.is_file())
-    return sorted(names)
 
 
 def document_date(as_of: date) -> str:

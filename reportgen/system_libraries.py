@@ -48,14 +48,15 @@ def libraries_from_the_loader_cache() -> Iterator[None]:
     """While WeasyPrint is imported, find its libraries in the loader cache alone.
 
     WeasyPrint asks cffi for each library under six names (Windows', macOS' and Linux's:
-    'libpango-1.0-0', 'pango-1.0', 'libpango-1.0.so.0', ...). cffi passes every name the
-    dynamic loader does not know to `ctypes.util.find_library`, which on Linux runs
-    `ldconfig -p` and then, for a name it cannot find there, gcc and ld in subprocesses:
-    16 such names, 0.18 s of a 0.46 s import, paid by every PDF worker that starts. Here
-    a name is looked up in the loader cache only (`ldconfig -p`, read once). A library
-    the cache does not list (one on LD_LIBRARY_PATH) is still found: each of WeasyPrint's
-    lists ends with the Linux file name, which cffi hands the loader directly.
-    Elsewhere than Linux, or without an `ldconfig`, nothing changes.
+    'libpango-1.0-0', 'pango-1.0', 'libpango-1.0.so.0', ...). cffi hands a name with a
+    dot to the dynamic loader first, and asks `ctypes.util.find_library` for any name
+    the loader did not load; on Linux that runs `ldconfig -p` and then, for a name it
+    cannot find there, gcc and ld in subprocesses: 16 such names, 0.18 s of a 0.46 s
+    import, paid by every PDF worker that starts. Here a name is looked up in the loader
+    cache only (`ldconfig -p`, read once). A library the cache does not list (one on
+    LD_LIBRARY_PATH) is still found: each of WeasyPrint's lists holds the Linux file
+    name, which cffi hands the loader directly. Elsewhere than Linux, or where `ldconfig
+    -p` lists nothing (musl), nothing changes.
     """
     cache = _loader_cache() if sys.platform == "linux" else None
     if cache is None:
@@ -75,8 +76,8 @@ def libraries_from_the_loader_cache() -> Iterator[None]:
         ctypes.util.find_library = find_library
 
 
-# The loader cache's description of libraries for this interpreter's machine, as
-# `ctypes.util` matches it (x86-64 here; the cache lists 32-bit ones too).
+# The loader cache's description of libraries for this interpreter's machine (glibc's
+# words; the cache lists 32-bit ones too). ctypes.util matches x86-64 the same way.
 _ABI = {"x86_64": r"libc6,x86-64", "aarch64": r"libc6,AArch64"}.get(platform.machine(),
                                                                       r"libc6")
 
@@ -88,8 +89,10 @@ def _loader_cache() -> str | None:
     if ldconfig is None:
         return None
     try:
-        listed = subprocess.run([ldconfig, "-p"], capture_output=True, text=True, timeout=10,
+        # A path in the cache need not be UTF-8: kept as the file system's bytes.
+        listed = subprocess.run([ldconfig, "-p"], capture_output=True, text=True,
+                                errors="surrogateescape", timeout=10,
                                 env={**os.environ, "LC_ALL": "C", "LANG": "C"}, check=False)
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.SubprocessError, ValueError):
         return None
     return listed.stdout if listed.returncode == 0 and listed.stdout else None

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportgen.assets import worker_assets
 from reportgen.build import (
     BuildError,
     BuildOptions,
     BuildReport,
     build,
     default_jobs,
-    worker_assets,
     worker_time_limit,
 )
 from reportgen.layout import TEAMS_FOLDER, template_folders

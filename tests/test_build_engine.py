@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -473,22 +474,34 @@ def _processes_marked(marker: str) -> list[int]:
 @pytest.mark.parametrize("second_build", ["nothing to do", "invalid data"])
 def test_pdf_workers_started_with_the_command_end_with_it(tmp_path, second_build):
     """`reportgen build` starts its PDF workers before it knows whether there is work:
-    a build with nothing to do, or one that stops at invalid data, leaves none behind."""
+    a build with nothing to do, or one that stops at invalid data, leaves none behind.
+    WeasyPrint takes 30 s to import in the second build here, so a worker the build
+    did not stop would still be there when the build has returned."""
     root = write_workspace(tmp_path / "ws")
-    marker = f"REPORTGEN_TEST_MARK={tmp_path.name}"
-    env = {**os.environ, "REPORTGEN_TEST_MARK": tmp_path.name}
+    marker = uuid.uuid4().hex
+    env = {**os.environ, "REPORTGEN_TEST_MARK": marker}
     command = [sys.executable, "-m", "reportgen", "build", str(root), "--as-of", AS_OF.isoformat()]
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     if second_build == "invalid data":
         rep = next((root / "teams").glob("*/reps/*.yaml"))
         rep.write_text(rep.read_text().replace("quota:", "quota: [", 1))
-    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    slow = tmp_path / "slow-weasyprint"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text(
+        "import sys, time\n"
+        "class SlowWeasyPrint:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'weasyprint':\n"
+        "            time.sleep(30)\n"
+        "sys.meta_path.insert(0, SlowWeasyPrint())\n")
+    second = subprocess.run(command, env={**env, "PYTHONPATH": str(slow)}, capture_output=True,
+                            text=True, timeout=120)
     if second_build == "nothing to do":
         assert second.returncode == 0 and "up to date: nothing to do" in second.stderr
     else:
         assert second.returncode == 1 and "Traceback" not in second.stderr
-    deadline = time.monotonic() + 0.3  # a worker left running would still be loading
+    deadline = time.monotonic() + 5  # a stopped worker may still be being torn down
     while _processes_marked(marker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _processes_marked(marker) == []

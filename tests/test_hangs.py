@@ -77,7 +77,8 @@ def test_a_worker_past_the_time_limit_is_replaced(workspace, tmp_path):
     """Kept workers (as `watch` keeps them) go on with a fresh process after a timeout."""
     from datetime import date
 
-    from reportgen.build import BuildError, BuildOptions, build, worker_assets
+    from reportgen.assets import worker_assets
+    from reportgen.build import BuildError, BuildOptions, build
     from reportgen.pdf_workers import PdfWorkers
 
     root = workspace()
