@@ -505,3 +505,39 @@ def test_pdf_workers_started_with_the_command_end_with_it(tmp_path, second_build
     while _processes_marked(marker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _processes_marked(marker) == []
+
+
+def test_a_stylesheet_edited_while_the_build_waits_is_in_its_pdfs(tmp_path):
+    """The PDF workers start, and read the stylesheet, before the build takes its own
+    key of the assets (it may wait for another build's lock first). A stylesheet edited
+    in between is in the PDFs: they are the same as a forced build's."""
+    import hashlib
+
+    from reportgen.output_lock import locked
+
+    root = write_workspace(tmp_path / "ws")
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / "assets",
+                    root / "templates" / "assets")
+    sheet = root / "templates" / "assets" / "reportgen.css"
+    out, scratch = tmp_path / "out", tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    command = [sys.executable, "-m", "reportgen", "build", str(root), "--out", str(out),
+               "--as-of", AS_OF.isoformat(), "--format", "pdf", "-q"]
+    subprocess.run(command, env=env, capture_output=True, check=True, timeout=120)
+    rep = next((root / "teams").glob("*/reps/*.yaml"))
+    rep.write_text(rep.read_text() + "\n")  # work for the next build
+    with locked(out, lambda: None):
+        waiting = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+        # The worker has read the sheet once it makes its font folder (for the sheet's
+        # @font-face rules); only then is the sheet changed.
+        deadline = time.monotonic() + 60
+        while not list(scratch.glob("weasyprint-*")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert list(scratch.glob("weasyprint-*"))
+        sheet.write_text(sheet.read_text() + "\nbody { color: #c00000 !important; }\n")
+    assert waiting.wait(timeout=120) == 0, waiting.stderr.read() if waiting.stderr else ""
+    built = {path: hashlib.sha256(path.read_bytes()).digest() for path in out.rglob("*.pdf")}
+    subprocess.run([*command, "--force"], env=env, capture_output=True, check=True, timeout=120)
+    assert built == {path: hashlib.sha256(path.read_bytes()).digest()
+                     for path in out.rglob("*.pdf")}
