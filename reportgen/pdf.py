@@ -190,7 +190,7 @@ class _Html(HTML):
 
     ua_stylesheet: CSS | None = None
 
-    def __init__(self, string: str, base_url: str, url_fetcher: URLFetcher) -> None:
+    def __init__(self, string: str, base_url: str | None, url_fetcher: URLFetcher) -> None:
         tree = plain_tree(string)
         if tree is None:
             super().__init__(string=string, base_url=base_url, url_fetcher=url_fetcher)
@@ -257,7 +257,11 @@ class PdfRenderer:
         self.shipped_templates_only = len(asset_folders) == 1
         self.font_config = FontConfiguration()
         self.image_cache: dict[str, object] = {}
-        self.base_url = asset_folders[0].resolve().as_uri() + "/"
+        # No base URL for the pages: their assets are absolute file URLs (render.py) and
+        # their images data: URLs, so a link to another output (a scorecard's
+        # `reps/ann.pdf`) stays relative. It then opens the PDF beside it wherever the
+        # output folder is copied, and no PDF holds the path reportgen is installed at.
+        self.base_url: str | None = None
         self.stylesheet_paths = [sheet for sheet in (_first(asset_folders, STYLESHEET),
                                                      _first(asset_folders, PRINT_STYLESHEET))
                                  if sheet is not None]

@@ -8,6 +8,8 @@ bench/render_bench.py, never here.)
 
 from __future__ import annotations
 
+import re
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -305,3 +307,32 @@ def test_the_sheets_with_their_colours_written_in_make_the_same_pdf(pdf_renderer
     document = pdf_renderer.parse(html, LockedFetcher(pdf_renderer.asset_folders))
     assert document.write_pdf(font_config=pdf_renderer.font_config, stylesheets=[as_written]) \
         == pdf_renderer.render(html).data
+
+
+def _pdf_streams(data: bytes) -> bytes:
+    """Every stream of a PDF, inflated where compressed (page content, object streams)."""
+    found = []
+    for start in re.finditer(rb"stream\r?\n", data):
+        end = data.find(b"endstream", start.end())
+        raw = data[start.end():end]
+        try:
+            found.append(zlib.decompressobj().decompress(raw))
+        except zlib.error:
+            found.append(raw)
+    return b"\n".join([data, *found])
+
+
+def test_the_scorecards_links_to_plans_stay_relative_and_name_no_install_path(pdf_renderer):
+    """A scorecard PDF links each rep's name to `reps/<rep>.pdf`, beside it in the output
+    folder: a relative link works wherever the folder is copied (a CI artifact, a shared
+    drive). Resolved against the templates folder it pointed into reportgen's install and
+    put that path in the bytes."""
+    html = next(html for name, html in DOCUMENTS if name.endswith("scorecard"))
+    document = _laid_out(pdf_renderer, html)
+    links = [link[1] for page in document.pages for link in page.links
+             if link[0] == "external"]
+    assert links
+    assert all(link.startswith("reps/") and link.endswith(".pdf") for link in links), links
+    inflated = _pdf_streams(pdf_renderer.render(html).data)
+    assert b"file:" not in inflated
+    assert str(Path(__file__).resolve().parent.parent).encode() not in inflated
