@@ -90,15 +90,15 @@ RENDER_GC_THRESHOLD = 100_000
 def _collected_after() -> Iterator[None]:
     """Python's cyclic collector, run for a document's garbage once, not all through it.
 
-    Laying out a plan makes about a million objects, most alive until the document is
-    done, so the collector's default pace (a young collection every 700 new objects,
-    every tenth of them an older one, which walks more of what the worker holds) found
-    little and cost about a tenth of a render, more as a worker aged: 1.5 of 14.7 CPU
-    seconds over 45 documents (`bench/runtime_bench.py`). Now a document's cycles are
-    freed in one collection after it. Only the young generation's pace changes: during
-    a render it is collected every RENDER_GC_THRESHOLD new objects (a page of the
-    example makes fewer), and the older ones as usual, so a hostile document that makes
-    garbage for its whole time limit stays bounded in memory.
+    Laying out a plan allocates far more objects than the collector's default pace
+    allows for (a young collection every 700 new ones, net of those freed; every tenth
+    of them an older one, which walks more of what the worker holds): about 35
+    collections a plan, which found little and cost about a tenth of a render, more as a
+    worker aged: 1.5 of 14.7 CPU seconds over 45 documents (`bench/runtime_bench.py`).
+    Now a document's cycles are freed in one collection after it. Only the young
+    generation's pace changes: during a render it is collected every RENDER_GC_THRESHOLD
+    new objects (a page of the example makes fewer), and the older ones as usual, so a
+    hostile document that makes garbage for its whole time limit stays bounded in memory.
     """
     thresholds = gc.get_threshold()
     gc.set_threshold(RENDER_GC_THRESHOLD, *thresholds[1:])

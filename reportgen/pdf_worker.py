@@ -101,7 +101,6 @@ def main() -> None:
         write_frame(answers, Rendered(temporary, rendered.refused, rendered.renderer_warnings))
 
 
-
 def _remove_font_folder(font_config: object) -> None:
     # FontConfiguration.__del__ does this (with the attribute it sets); os._exit skips it.
     folder = getattr(font_config, "_folder", None)

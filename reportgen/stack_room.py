@@ -4,7 +4,7 @@ Since 3.11, CPython keeps a thread's Python frames in chunks of memory it maps f
 kernel (16 KiB each). A call that does not fit in the current chunk maps a new one;
 when the first frame of a chunk returns, the chunk is unmapped. WeasyPrint's layout
 recurses up and down across such a boundary all the time: about 2,000 `mmap`/`munmap`
-pairs a plan, each paying page faults and a TLB flush, which was 6 to 8 % of a render
+pairs a plan, each paying page faults and a TLB flush, which was 5 to 9 % of a render
 (`bench/README.md`).
 
 A frame too big for the free space of the current chunk gets a new chunk of its own,
